@@ -1,0 +1,9 @@
+# The image runs the very same install steps as the Makefile (`make prepare` = install + models + index).
+FROM python:3.11-slim
+RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*
+WORKDIR /app
+ENV TRANSCRIPT_RAG_CACHE=/app/.cache PYTHON=python3.11
+COPY . .
+RUN make prepare
+EXPOSE 7860
+CMD [".venv/bin/transcript-rag", "serve", "--host", "0.0.0.0", "--port", "7860"]

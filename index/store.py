@@ -1,0 +1,160 @@
+"""Persist an index as three inspectable files: `vectors.faiss`, `chunks.jsonl`, `manifest.json`.
+
+Every file is written to a temporary name and renamed into place; the manifest is written last and
+records the sha256 of the other two, so a half-written or tampered index is detected, never loaded.
+Nothing is pickled.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+from dataclasses import asdict, dataclass
+from pathlib import Path
+
+import numpy as np
+
+from rag.chunker import Chunk
+from rag.errors import IndexStoreError
+from rag.segments import Segment
+
+FORMAT_VERSION = 1
+FILES = ("vectors.faiss", "chunks.jsonl", "manifest.json")
+
+
+@dataclass(frozen=True)
+class Manifest:
+    """What an index was built from; a mismatch with what is asked for means rebuild."""
+
+    format_version: int
+    embedding_model: str
+    dim: int
+    content_hash: str
+    chunk_count: int
+    sources: tuple[str, ...] = ()
+    vectors_sha256: str = ""
+    chunks_sha256: str = ""
+
+
+class VectorIndex:
+    """Chunks and their unit vectors, searchable by inner product (= cosine similarity)."""
+
+    def __init__(self, chunks: list[Chunk], vectors: np.ndarray):
+        import faiss
+
+        if len(chunks) != len(vectors):
+            raise IndexStoreError(f"{len(chunks)} chunks but {len(vectors)} vectors")
+        if [c.id for c in chunks] != list(range(len(chunks))):
+            raise IndexStoreError("chunk ids must be their positions 0..n-1")
+        self.chunks = chunks
+        self.vectors = np.ascontiguousarray(vectors, dtype=np.float32)
+        self.faiss = faiss.IndexFlatIP(self.vectors.shape[1])
+        if len(self.vectors):
+            self.faiss.add(self.vectors)
+
+    @property
+    def dim(self) -> int:
+        return int(self.vectors.shape[1])
+
+    def search(self, query: np.ndarray, k: int) -> list[tuple[Chunk, float]]:
+        """The k chunks most similar to a unit query vector, best first."""
+        k = min(k, len(self.chunks))
+        if k == 0:
+            return []
+        scores, ids = self.faiss.search(np.asarray(query, dtype=np.float32).reshape(1, -1), k)
+        return [(self.chunks[i], float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
+
+
+def _sha256(path: Path) -> str:
+    digest = hashlib.sha256()
+    with open(path, "rb") as f:
+        while block := f.read(1 << 20):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+def _atomic_write(path: Path, data: bytes) -> None:
+    tmp = path.with_name(path.name + ".tmp")
+    with open(tmp, "wb") as f:
+        f.write(data)
+        f.flush()
+        os.fsync(f.fileno())
+    os.replace(tmp, path)
+
+
+def chunk_to_json(chunk: Chunk) -> dict:
+    return {"id": chunk.id, "source": chunk.source, "sentences": [asdict(s) for s in chunk.sentences]}
+
+
+def chunk_from_json(row: dict) -> Chunk:
+    return Chunk(id=int(row["id"]), source=str(row["source"]),
+                 sentences=tuple(Segment(**s) for s in row["sentences"]))
+
+
+def save_index(folder: Path, index: VectorIndex, manifest: Manifest) -> Manifest:
+    """Write the index atomically and return the manifest with the files' checksums filled in."""
+    import faiss
+
+    folder.mkdir(parents=True, exist_ok=True)
+    (folder / "manifest.json").unlink(missing_ok=True)  # an index without a manifest is never loaded
+    tmp_vectors = folder / "vectors.faiss.tmp"
+    faiss.write_index(index.faiss, str(tmp_vectors))
+    os.replace(tmp_vectors, folder / "vectors.faiss")
+    lines = "".join(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n" for c in index.chunks)
+    _atomic_write(folder / "chunks.jsonl", lines.encode("utf-8"))
+    manifest = Manifest(**{**asdict(manifest), "chunk_count": len(index.chunks),
+                           "vectors_sha256": _sha256(folder / "vectors.faiss"),
+                           "chunks_sha256": _sha256(folder / "chunks.jsonl")})
+    _atomic_write(folder / "manifest.json", json.dumps(asdict(manifest), indent=2).encode("utf-8"))
+    return manifest
+
+
+def read_manifest(folder: Path) -> Manifest | None:
+    """The manifest in `folder`, or None when there is none.
+
+    Raises:
+        IndexStoreError: when the manifest exists but cannot be read.
+    """
+    path = folder / "manifest.json"
+    if not path.exists():
+        return None
+    try:
+        data = json.loads(path.read_text("utf-8"))
+        data["sources"] = tuple(data.get("sources", ()))
+        return Manifest(**data)
+    except (ValueError, TypeError) as exc:
+        raise IndexStoreError(f"{path}: unreadable manifest ({exc})") from None
+
+
+def load_index(folder: Path, expected: Manifest) -> VectorIndex | None:
+    """Load the index in `folder` if it matches `expected`; None when missing or stale.
+
+    Raises:
+        IndexStoreError: when files are missing, altered or inconsistent (a corrupt index).
+    """
+    import faiss
+
+    manifest = read_manifest(folder)
+    if manifest is None:
+        return None
+    wanted = (FORMAT_VERSION, expected.embedding_model, expected.dim, expected.content_hash)
+    found = (manifest.format_version, manifest.embedding_model, manifest.dim, manifest.content_hash)
+    if wanted != found:
+        return None
+    for name, digest in (("vectors.faiss", manifest.vectors_sha256), ("chunks.jsonl", manifest.chunks_sha256)):
+        path = folder / name
+        if not path.exists():
+            raise IndexStoreError(f"{path}: missing")
+        if _sha256(path) != digest:
+            raise IndexStoreError(f"{path}: checksum does not match the manifest")
+    try:
+        chunks = [chunk_from_json(json.loads(line))
+                  for line in (folder / "chunks.jsonl").read_text("utf-8").splitlines() if line.strip()]
+        stored = faiss.read_index(str(folder / "vectors.faiss"))
+        vectors = stored.reconstruct_n(0, stored.ntotal) if stored.ntotal else np.zeros((0, manifest.dim), np.float32)
+    except (ValueError, TypeError, KeyError, RuntimeError) as exc:
+        raise IndexStoreError(f"{folder}: unreadable index ({exc})") from None
+    if len(chunks) != manifest.chunk_count or stored.d != manifest.dim:
+        raise IndexStoreError(f"{folder}: {len(chunks)} chunks and dimension {stored.d} do not match the manifest")
+    return VectorIndex(chunks, vectors)

@@ -1,0 +1,61 @@
+"""What a question gets back: the answer, its verified citations, and how long each step took."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+ABSTAIN_TEXT = "The transcript doesn't say."
+
+
+@dataclass(frozen=True)
+class Citation:
+    """One moment of a transcript that supports part of an answer."""
+
+    timestamp: str
+    seconds: float
+    source: str
+    text: str
+    line: int = 0
+    support: float = 0.0
+
+    def to_json(self) -> dict:
+        return {"timestamp": self.timestamp, "seconds": self.seconds, "source": self.source, "text": self.text}
+
+
+@dataclass(frozen=True)
+class AnswerSentence:
+    """A sentence of the answer, the citations (indexes into `Answer.citations`) that support it."""
+
+    text: str
+    citations: tuple[int, ...] = ()
+    supported: bool = False
+
+
+@dataclass(frozen=True)
+class Answer:
+    """A cited answer; `abstained` means the transcript does not answer the question."""
+
+    question: str
+    text: str
+    abstained: bool
+    citations: tuple[Citation, ...] = ()
+    sentences: tuple[AnswerSentence, ...] = ()
+    searched: str = ""
+    raw: str = ""
+    reason: str = ""
+    timings_ms: dict = field(default_factory=dict)
+    id: str | None = None
+
+    def to_json(self) -> dict:
+        """The JSON shape shared by the CLI (`--json`), the web API and the evaluation."""
+        return {
+            "id": self.id,
+            "question": self.question,
+            "answer": self.text,
+            "abstained": self.abstained,
+            "citations": [c.to_json() for c in self.citations],
+            "sentences": [{"text": s.text, "citations": list(s.citations), "supported": s.supported}
+                          for s in self.sentences],
+            "searched": self.searched,
+            "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
+        }

@@ -1,0 +1,182 @@
+"""Citations as a checked contract: parse the model's `[n]` markers, then verify every sentence.
+
+The model only ever sees numbered passages. Its markers are parsed and mapped back to passages;
+out-of-range numbers are dropped; any time it writes itself is removed, never trusted. Then every
+answer sentence is matched against the retrieved sentences it could rest on, whether or not the
+model cited anything. The support check is named honestly: there is no entailment model here, so a
+sentence counts as supported when
+
+    support = 0.5 * cosine(answer sentence, evidence sentence)   (all-MiniLM-L6-v2)
+            + 0.5 * share of the answer sentence's content words found in the evidence sentence
+
+reaches a threshold. A cited passage is tried first; if none of its sentences supports the claim,
+the best supporting retrieved sentence is cited instead; a sentence with no support is flagged.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.answer import AnswerSentence, Citation
+from rag.retriever import Hit, tokenize
+from rag.segments import Segment, split_sentences
+
+MARKER_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
+# Times the model writes on its own (e.g. "[00:01:04]" or "at 12:30") are removed, never trusted.
+MODEL_TIME_RE = re.compile(r"\s*[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?\b[\])]?")
+PASSAGE_WORD_RE = re.compile(r"\s*\(?\b(?:in |see |according to )?(?:passage|source)s?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)?", re.I)
+LEADING_MARKERS_RE = re.compile(r"^(\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+")
+
+STOPWORDS = frozenset("""
+a an the and or but if then than so of to in on at by for with from into onto about as is are was were be been
+being am do does did doing have has had having it its it's this that these those there here he him his she her
+they them their we our you your i me my what which who whom whose when where why how not no yes also just very
+can could would should will shall may might must more most some any all each such only own same too s t
+says said say mentions mentioned according talks talked discusses discussed explains explained states stated
+notes noted believes thinks thought guest speaker interview transcript passage passages podcast host
+""".split())
+
+
+@dataclass(frozen=True)
+class DraftSentence:
+    """An answer sentence as the model wrote it: clean text, valid passage numbers, dropped ones."""
+
+    text: str
+    cited: tuple[int, ...]
+    dropped: tuple[int, ...] = ()
+
+
+def _numbers(marker_body: str) -> list[int]:
+    return [int(n) for n in re.findall(r"\d+", marker_body)]
+
+
+def _tidy(text: str) -> str:
+    text = MARKER_RE.sub("", text)
+    text = MODEL_TIME_RE.sub("", text)
+    text = PASSAGE_WORD_RE.sub("", text)
+    text = re.sub(r"\s+", " ", text).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", text)
+
+
+def parse_answer(raw: str, n_passages: int) -> list[DraftSentence]:
+    """Split a model answer into sentences with the passage numbers each one cites.
+
+    >>> parse_answer("It is green [1]. It grows fast. [2][9]", 3)
+    [DraftSentence(text='It is green.', cited=(1,), dropped=()), DraftSentence(text='It grows fast.', cited=(2,), dropped=(9,))]
+    """
+    drafts: list[dict] = []
+    for a, b in split_sentences(raw.strip()):
+        frag = raw.strip()[a:b]
+        lead = LEADING_MARKERS_RE.match(frag)
+        if lead and drafts:  # "Claim. [2] Next claim" — the marker closes the claim before it
+            drafts[-1]["numbers"] += _numbers(lead.group(0))
+            frag = frag[lead.end():]
+        numbers = [n for m in MARKER_RE.finditer(frag) for n in _numbers(m.group(1))]
+        text = _tidy(frag)
+        if not text or not re.search(r"\w", text):
+            if drafts:
+                drafts[-1]["numbers"] += numbers
+            continue
+        drafts.append({"text": text, "numbers": numbers})
+    out = []
+    for d in drafts:
+        valid = tuple(dict.fromkeys(n for n in d["numbers"] if 1 <= n <= n_passages))
+        dropped = tuple(dict.fromkeys(n for n in d["numbers"] if not 1 <= n <= n_passages))
+        out.append(DraftSentence(d["text"], valid, dropped))
+    return out
+
+
+def _stem(word: str) -> str:
+    for suffix in ("ing", "ies", "es", "ed", "s"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
+            return word[: -len(suffix)]
+    return word
+
+
+def content_words(text: str) -> set[str]:
+    """Stemmed content words of a text.
+
+    >>> sorted(content_words("He says the companies are investing in climate tech"))
+    ['climate', 'compan', 'invest', 'tech']
+    """
+    return {_stem(w) for w in tokenize(text) if w not in STOPWORDS}
+
+
+def lexical_support(claim: str, evidence: str) -> float:
+    """Share of the claim's content words that occur in the evidence (0 when it has none)."""
+    words = content_words(claim)
+    return len(words & content_words(evidence)) / len(words) if words else 0.0
+
+
+def evidence_sentences(hits: Sequence[Hit]) -> list[tuple[int, Segment]]:
+    """`(passage number, sentence)` for every distinct retrieved sentence, in passage order."""
+    seen: set[tuple[str, float, str]] = set()
+    out = []
+    for n, hit in enumerate(hits, start=1):
+        for seg in hit.chunk.sentences:
+            key = (seg.source, seg.start, seg.text)
+            if key not in seen:
+                seen.add(key)
+                out.append((n, seg))
+    return out
+
+
+def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode) -> np.ndarray:
+    """`support[i, j]` of claim i by evidence sentence j (see the module docstring)."""
+    if not claims or not evidence:
+        return np.zeros((len(claims), len(evidence)), dtype=np.float32)
+    vectors = encode(list(claims) + list(evidence))
+    cosine = vectors[: len(claims)] @ vectors[len(claims):].T
+    lexical = np.array([[lexical_support(c, e) for e in evidence] for c in claims], dtype=np.float32)
+    return 0.5 * np.clip(cosine, 0.0, 1.0) + 0.5 * lexical
+
+
+def claim_text(sentence: str, question: str) -> str:
+    """What is checked against the evidence: a terse answer ("Python.") is read with its question.
+
+    >>> claim_text("Python.", "What is his favourite language?")
+    'What is his favourite language? Python.'
+    """
+    return sentence if len(content_words(sentence)) >= 4 or not question else f"{question} {sentence}"
+
+
+def verify(drafts: Sequence[DraftSentence], hits: Sequence[Hit], encode, threshold: float,
+           max_per_sentence: int = 2, question: str = "") -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+    """Attribute each answer sentence to the retrieved sentence(s) that support it.
+
+    Args:
+        drafts: parsed answer sentences.
+        hits: the passages the model was shown, in prompt order.
+        encode: `encode(texts) -> unit vectors` (the embedder).
+        threshold: the least support that counts.
+        max_per_sentence: at most this many citations per answer sentence.
+        question: the question, to read terse answers in context.
+
+    Returns:
+        The checked sentences and the distinct citations they point at, in answer order.
+    """
+    evidence = evidence_sentences(hits)
+    scores = support_matrix([claim_text(d.text, question) for d in drafts], [seg.text for _, seg in evidence], encode)
+    citations: list[Citation] = []
+    index_of: dict[tuple[str, float, str], int] = {}
+    sentences = []
+    for i, draft in enumerate(drafts):
+        row = scores[i] if len(evidence) else np.zeros(0)
+        cited_cols = [j for j, (n, _) in enumerate(evidence) if n in draft.cited]
+        pool = cited_cols if cited_cols and max(row[cited_cols]) >= threshold else range(len(evidence))
+        ranked = sorted(pool, key=lambda j: -row[j])
+        chosen = [j for j in ranked[:max_per_sentence] if row[j] >= threshold and row[j] >= row[ranked[0]] - 0.1]
+        refs = []
+        for j in chosen:
+            seg = evidence[j][1]
+            key = (seg.source, seg.start, seg.text)
+            if key not in index_of:
+                index_of[key] = len(citations)
+                citations.append(Citation(seg.timestamp, seg.start, seg.source, seg.text, seg.line, float(row[j])))
+            refs.append(index_of[key])
+        sentences.append(AnswerSentence(draft.text, tuple(refs), bool(refs)))
+    return tuple(sentences), tuple(citations)

@@ -1,0 +1,148 @@
+"""The `transcript-rag` command: ask, index, serve (and more), a thin layer over the library."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from collections.abc import Sequence
+from pathlib import Path
+
+from rag.errors import QuestionError, RagError
+from rag.settings import Settings
+
+
+def _common(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--source", action="append", metavar="PATH",
+                   help="transcript file to search (repeatable; default: the transcripts in seeds/)")
+    p.add_argument("--model", help="answer model: a packaged name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b), "
+                                   "a local folder, a .gguf file or a hub id")
+    p.add_argument("--k", type=int, help="passages to retrieve (default 4)")
+    p.add_argument("--retriever", choices=["dense", "hybrid"], help="retrieval method (default dense)")
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(prog="transcript-rag", description=__doc__)
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    ask = sub.add_parser("ask", help="answer a question (or a JSONL file of questions) with cited timestamps")
+    ask.add_argument("question", nargs="?", help="the question")
+    ask.add_argument("--questions", metavar="FILE.jsonl", help="batch: JSONL objects with 'id' and 'question'")
+    ask.add_argument("--json", action="store_true", help="print JSON (one object per line in batch mode)")
+    _common(ask)
+
+    idx = sub.add_parser("index", help="build (or check) the index over the sources")
+    idx.add_argument("--with-model", action="store_true",
+                     help="also assemble and convert the answer model now (first use does it otherwise)")
+    _common(idx)
+
+    serve = sub.add_parser("serve", help="serve the web chat")
+    serve.add_argument("--host", default="127.0.0.1")
+    serve.add_argument("--port", type=int, default=7860)
+    serve.add_argument("--share", action="store_true", help="ask Gradio for a public share link (off by default)")
+    serve.add_argument("--auth", metavar="USER:PASSWORD",
+                       help="require this login (or set TRANSCRIPT_RAG_AUTH=user:password)")
+    _common(serve)
+    return parser
+
+
+def settings_from(args: argparse.Namespace) -> Settings:
+    """The one place flags become settings."""
+    sources = tuple(str(Path(s)) for s in args.source) if getattr(args, "source", None) else None
+    return Settings.from_env(sources=sources, llm=args.model, top_k=args.k, retriever=args.retriever)
+
+
+def print_answer(answer, as_json: bool) -> None:
+    if as_json:
+        print(json.dumps(answer.to_json(), ensure_ascii=False), flush=True)
+        return
+    print(answer.text)
+    if answer.citations:
+        print("\nSources:")
+        for c in answer.citations:
+            print(f"  [{c.timestamp}] {c.source}: {c.text}")
+    print(flush=True)
+
+
+def read_questions(path: str) -> list[tuple[str, str]]:
+    """`(id, question)` pairs from a JSONL file; other fields are ignored.
+
+    Raises:
+        QuestionError: naming the file and line of the first bad row.
+    """
+    p = Path(path)
+    if not p.is_file():
+        raise QuestionError(f"{path}: no such file")
+    rows = []
+    for n, line in enumerate(p.read_text("utf-8").splitlines(), start=1):
+        if not line.strip():
+            continue
+        try:
+            obj = json.loads(line)
+        except ValueError as exc:
+            raise QuestionError(f"{path}:{n}: not JSON ({exc})") from None
+        if not isinstance(obj, dict) or not isinstance(obj.get("question"), str):
+            raise QuestionError(f"{path}:{n}: expected an object with a 'question' string")
+        rows.append((str(obj.get("id", n)), obj["question"]))
+    return rows
+
+
+def cmd_ask(args: argparse.Namespace) -> int:
+    from rag.pipeline import Pipeline, check_question
+
+    if (args.question is None) == (args.questions is None):
+        raise QuestionError("give either a QUESTION or --questions FILE.jsonl")
+    batch = read_questions(args.questions) if args.questions else [(None, check_question(args.question))]
+    pipeline = Pipeline(settings_from(args))
+    for qid, question in batch:
+        print_answer(pipeline.ask(question, id=qid), args.json or bool(args.questions))
+    return 0
+
+
+def cmd_index(args: argparse.Namespace) -> int:
+    import time
+
+    from rag.corpus import build_index
+    from rag.embedder import Embedder
+
+    settings = settings_from(args)
+    t0 = time.perf_counter()
+    index = build_index(settings, Embedder(settings.embed_model).load())
+    sources = sorted({c.source for c in index.chunks})
+    sentences = len({(s.source, s.start, s.text) for c in index.chunks for s in c.sentences})
+    print(f"Index ready: {len(index.chunks)} chunks, {sentences} sentences from {len(sources)} transcript(s) "
+          f"in {time.perf_counter() - t0:.1f}s ({settings.index_dir})")
+    if args.with_model:
+        from rag.generator import LocalLLM
+
+        t0 = time.perf_counter()
+        LocalLLM(settings.llm, settings.models_dir).load()
+        print(f"Answer model {settings.llm} ready in {time.perf_counter() - t0:.1f}s ({settings.models_dir})")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    import os
+
+    from ui.app import serve
+
+    auth = args.auth or os.environ.get("TRANSCRIPT_RAG_AUTH")
+    if auth and ":" not in auth:
+        raise RagError("--auth takes USER:PASSWORD")
+    serve(settings_from(args), host=args.host, port=args.port, share=args.share,
+          auth=tuple(auth.split(":", 1)) if auth else None)
+    return 0
+
+
+COMMANDS = {"ask": cmd_ask, "index": cmd_index, "serve": cmd_serve}
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    args = build_parser().parse_args(argv)
+    try:
+        return COMMANDS[args.command](args)
+    except RagError as exc:
+        print(f"transcript-rag: error: {exc}", file=sys.stderr)
+        return 2
+    except KeyboardInterrupt:
+        return 130

@@ -1,0 +1,100 @@
+"""Turn transcript files into a searchable index, reusing whatever is cached.
+
+Each transcript's chunk vectors are cached by a hash of its content, the chunker settings and the
+embedding model, so adding one transcript embeds only that one. The combined index for a set of
+sources is persisted with a manifest and rebuilt when any input changes.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+from dataclasses import replace
+from pathlib import Path
+
+import numpy as np
+
+from index.store import FORMAT_VERSION, Manifest, VectorIndex, load_index, save_index
+from rag.chunker import Chunk, chunk_segments
+from rag.embedder import Embedder
+from rag.errors import IndexStoreError
+from rag.formats import load_transcript
+from rag.segments import Transcript
+from rag.settings import Settings
+
+
+def _hash(*parts: str) -> str:
+    digest = hashlib.sha256()
+    for part in parts:
+        digest.update(part.encode("utf-8"))
+        digest.update(b"\x00")
+    return digest.hexdigest()
+
+
+def transcript_hash(t: Transcript) -> str:
+    """Hash of a transcript's parsed content (title, times, texts, speakers)."""
+    rows = [t.title] + [f"{s.start}\t{s.speaker or ''}\t{s.text}" for s in t.segments]
+    return _hash(*rows)
+
+
+def chunker_key(settings: Settings) -> str:
+    return f"chars={settings.chunk_max_chars},sents={settings.chunk_max_sentences},overlap={settings.chunk_overlap}"
+
+
+def load_sources(settings: Settings) -> list[Transcript]:
+    """Parse every configured source; titles default to file names and must be unique."""
+    from rag.library import titled_sources
+
+    transcripts = [load_transcript(path, title) for path, title, _ in titled_sources(settings)]
+    seen: dict[str, str] = {}
+    for t in transcripts:
+        if t.title in seen:
+            raise IndexStoreError(f"two sources share the title {t.title!r}: {seen[t.title]} and {t.path}")
+        seen[t.title] = t.path
+    return transcripts
+
+
+def _embed_cached(t: Transcript, chunks: list[Chunk], embedder: Embedder, settings: Settings) -> np.ndarray:
+    key = _hash(transcript_hash(t), chunker_key(settings), embedder.name)
+    path = settings.cache_dir / "embeddings" / f"{key[:32]}.npy"
+    if path.exists():
+        vectors = np.load(path, allow_pickle=False)
+        if vectors.shape == (len(chunks), embedder.dim):
+            return vectors
+    print(f"Embedding {len(chunks)} chunks of {t.title!r}...", file=sys.stderr, flush=True)
+    vectors = embedder.encode([c.text for c in chunks], progress=len(chunks) > 200)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    tmp = path.with_name(path.stem + ".tmp.npy")
+    np.save(tmp, vectors, allow_pickle=False)
+    os.replace(tmp, path)
+    return vectors
+
+
+def build_index(settings: Settings, embedder: Embedder, transcripts: list[Transcript] | None = None) -> VectorIndex:
+    """Load the persisted index for the configured sources, or (re)build and persist it."""
+    transcripts = load_sources(settings) if transcripts is None else transcripts
+    content = _hash(*(transcript_hash(t) for t in transcripts), chunker_key(settings))
+    expected = Manifest(FORMAT_VERSION, embedder.name, embedder.dim, content, 0,
+                        sources=tuple(t.title for t in transcripts))
+    folder = settings.index_dir / _hash(*sorted(os.path.abspath(p) for p in settings.sources))[:16]
+    try:
+        loaded = load_index(folder, expected)
+    except IndexStoreError as exc:
+        print(f"Index is damaged ({exc}); rebuilding it.", file=sys.stderr, flush=True)
+        loaded = None
+    if loaded is not None:
+        return loaded
+    chunks: list[Chunk] = []
+    blocks: list[np.ndarray] = []
+    for t in transcripts:
+        own = chunk_segments(t.segments, settings.chunk_max_chars, settings.chunk_max_sentences, settings.chunk_overlap)
+        blocks.append(_embed_cached(t, own, embedder, settings))
+        offset = len(chunks)
+        chunks.extend(replace(c, id=offset + i) for i, c in enumerate(own))
+    vectors = np.vstack(blocks) if blocks else np.zeros((0, embedder.dim), np.float32)
+    index = VectorIndex(chunks, vectors)
+    save_index(folder, index, expected)
+    (folder / "sources.json").write_text(json.dumps([t.path for t in transcripts], indent=2))
+    return index

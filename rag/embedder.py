@@ -1,0 +1,58 @@
+"""Sentence embeddings behind one verb, `encode(texts) -> np.ndarray` (L2-normalised float32)."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import numpy as np
+
+from rag.errors import ModelError
+from rag.models import EMBED_MODEL_NAME, packaged_embedding_path
+
+
+class Embedder:
+    """A sentence-transformers model, loaded on first use.
+
+    Args:
+        model: a sentence-transformers folder or hub id; None for the packaged all-MiniLM-L6-v2.
+        batch_size: texts per forward pass.
+    """
+
+    def __init__(self, model: str | None = None, batch_size: int = 64):
+        self.model = model
+        self.batch_size = batch_size
+        self._st = None
+
+    @property
+    def name(self) -> str:
+        """A stable name for manifests (the packaged model is called by its upstream name)."""
+        return self.model or EMBED_MODEL_NAME
+
+    def load(self) -> Embedder:
+        """Load the weights (idempotent)."""
+        if self._st is None:
+            from sentence_transformers import SentenceTransformer
+            from transformers.utils import logging as hf_logging
+
+            hf_logging.disable_progress_bar()  # per-tensor bars are noise; our own messages say what loads
+
+            path = self.model or packaged_embedding_path()
+            try:
+                self._st = SentenceTransformer(path, device="cpu")
+            except Exception as exc:  # any loader failure becomes one clear message
+                raise ModelError(f"could not load embedding model {path!r}: {exc}") from exc
+        return self
+
+    @property
+    def dim(self) -> int:
+        self.load()
+        return int(self._st.get_embedding_dimension())
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """Embed texts into an `(n, dim)` float32 array of unit vectors."""
+        self.load()
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._st.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                  convert_to_numpy=True, show_progress_bar=progress)
+        return np.asarray(vectors, dtype=np.float32)

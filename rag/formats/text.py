@@ -1,0 +1,179 @@
+"""Plain-text transcripts: prose with `[hh:mm:ss]` markers after sentences, or one timed line each.
+
+Two layouts are read:
+
+* **Prose with markers** (the seed's layout): a marker such as `[00:01:04]` follows the sentence it
+  supports. Every sentence takes the last marker inside it. A sentence without a marker (a heading,
+  a list item, a sentence between marked ones) takes the time of the *next* marker after it, because
+  markers close the text they support; text after the last marker takes the last marker's time.
+* **Timed lines**: `[hh:mm:ss] Speaker: text`, `hh:mm:ss text` or `mm:ss text`. Each line's sentences
+  take the line's time; an untimed line continues the line before it. `Name:` becomes the speaker.
+"""
+
+from __future__ import annotations
+
+import re
+
+from rag.errors import TranscriptError
+from rag.segments import Segment, split_sentences
+from rag.timecode import parse_time
+
+# Anything in brackets that looks like a time, valid or not, so bad ones are reported, not kept as text.
+MARKER_RE = re.compile(r"\[\s*(\d+(?::\d+)+(?:[.,]\d+)?)\s*\]")
+LINE_TIME_RE = re.compile(r"^\s*(\[?)\s*(\d+(?::\d+)+(?:[.,]\d+)?)\s*(\]?)\s*(?:[-–—|]\s*)?")
+SPEAKER_RE = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|SPEAKER[_ ]\d+|Speaker \d+):\s+")
+_BLOCK_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)")
+_MARKUP = re.compile(r"\*\*|__|`")
+
+
+def looks_like_timed_lines(text: str) -> bool:
+    """True when most non-empty lines start with a timestamp."""
+    lines = [ln for ln in text.splitlines() if ln.strip() and not ln.lstrip().startswith("#")]
+    timed = sum(1 for ln in lines if LINE_TIME_RE.match(ln) and _line_time_ok(ln))
+    return bool(lines) and timed >= max(2, len(lines) // 2)
+
+
+def has_markers(text: str) -> bool:
+    """True when the text holds at least one bracketed time marker."""
+    return MARKER_RE.search(text) is not None
+
+
+def _line_time_ok(line: str) -> bool:
+    m = LINE_TIME_RE.match(line)
+    return bool(m) and bool(m.group(1)) == bool(m.group(3))
+
+
+def _line_of(text: str, offset: int) -> int:
+    return text.count("\n", 0, offset) + 1
+
+
+def _time(raw: str, path: str, text: str, offset: int) -> float:
+    try:
+        return parse_time(raw)
+    except ValueError as exc:
+        raise TranscriptError(f"{path}:{_line_of(text, offset)}: bad timestamp [{raw}]: {exc}") from None
+
+
+def _clean(fragment: str) -> str:
+    """Remove markers and markup from a sentence and tidy its spacing."""
+    out = MARKER_RE.sub("", fragment)
+    out = _BLOCK_PREFIX.sub("", out)
+    out = _MARKUP.sub("", out)
+    out = re.sub(r"\s+", " ", out).strip()
+    return re.sub(r"\s+([.,;:!?])", r"\1", out)
+
+
+def parse_prose(text: str, source: str, path: str) -> list[Segment]:
+    """Parse prose whose sentences are followed by `[hh:mm:ss]` markers.
+
+    Raises:
+        TranscriptError: on a malformed marker (with file and line) or when there is no marker.
+    """
+    pending: list[dict] = []  # sentences in order; "time" is None until a marker closes them
+    for block_start, block_end in _blocks(text):
+        block = text[block_start:block_end]
+        for a, b in split_sentences(block):
+            start, end = block_start + a, block_start + b
+            frag = text[start:end]
+            lead = re.match(r"^(\s*\[\s*\d+(?::\d+)+(?:[.,]\d+)?\s*\]\s*)+", frag)
+            if lead and pending and pending[-1]["block"] == block_start:
+                # "Sentence. [00:01:00] Next" — the leading marker closes the previous sentence.
+                for m in MARKER_RE.finditer(lead.group(0)):
+                    pending[-1]["time"] = _time(m.group(1), path, text, start + m.start())
+                start += lead.end()
+                frag = text[start:end]
+            times = [_time(m.group(1), path, text, start + m.start()) for m in MARKER_RE.finditer(frag)]
+            clean = _clean(frag)
+            if not clean:
+                if times and pending:
+                    pending[-1]["time"] = times[-1]
+                continue
+            pending.append({"block": block_start, "start": start, "end": end, "text": clean,
+                            "time": times[-1] if times else None})
+    if not any(p["time"] is not None for p in pending):
+        raise TranscriptError(f"{path}: no timestamps found; expected [hh:mm:ss] markers or timed lines")
+    # Unmarked sentences take the next marker's time; the tail takes the last one's.
+    next_time = None
+    for p in reversed(pending):
+        if p["time"] is not None:
+            next_time = p["time"]
+            p["timed"] = True
+        else:
+            p["timed"] = False
+            p["time"] = next_time
+    last = None
+    for p in pending:
+        if p["time"] is None:
+            p["time"] = last
+        last = p["time"]
+    return [
+        Segment(source=source, start=p["time"], text=p["text"], line=_line_of(text, p["start"]),
+                char_start=p["start"], char_end=p["end"], timed=p["timed"])
+        for p in pending
+    ]
+
+
+def _blocks(text: str) -> list[tuple[int, int]]:
+    """Paragraph spans; headings and list items are blocks of their own."""
+    blocks: list[tuple[int, int]] = []
+    start = None
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        stripped = line.strip()
+        own_block = bool(_BLOCK_PREFIX.match(line)) and stripped
+        if not stripped or own_block:
+            if start is not None:
+                blocks.append((start, offset))
+                start = None
+            if own_block:
+                blocks.append((offset, offset + len(line.rstrip("\r\n"))))
+        elif start is None:
+            start = offset
+        offset += len(line)
+    if start is not None:
+        blocks.append((start, offset))
+    return blocks
+
+
+def parse_timed_lines(text: str, source: str, path: str) -> list[Segment]:
+    """Parse one-timestamp-per-line transcripts (`[hh:mm:ss] Speaker: text`).
+
+    Raises:
+        TranscriptError: on a malformed timestamp (with file and line) or when no line is timed.
+    """
+    segments: list[Segment] = []
+    current: float | None = None
+    speaker: str | None = None
+    offset = 0
+    for lineno, line in enumerate(text.splitlines(keepends=True), start=1):
+        body_start = offset
+        body = line.rstrip("\r\n")
+        offset += len(line)
+        if not body.strip() or body.lstrip().startswith("#"):
+            continue
+        m = LINE_TIME_RE.match(body)
+        timed = False
+        if m:
+            try:
+                current = parse_time(m.group(2))
+            except ValueError as exc:
+                raise TranscriptError(f"{path}:{lineno}: bad timestamp {m.group(2)!r}: {exc}") from None
+            body_start += m.end()
+            body = body[m.end():]
+            timed = True
+            sm = SPEAKER_RE.match(body)
+            speaker = sm.group(1) if sm else None
+            if sm:
+                body_start += sm.end()
+                body = body[sm.end():]
+        if current is None:
+            raise TranscriptError(f"{path}:{lineno}: text before the first timestamp: {body.strip()[:60]!r}")
+        for a, b in split_sentences(body):
+            clean = _clean(body[a:b])
+            if clean:
+                segments.append(Segment(source=source, start=current, text=clean, line=lineno,
+                                        char_start=body_start + a, char_end=body_start + b,
+                                        speaker=speaker, timed=timed))
+    if not segments:
+        raise TranscriptError(f"{path}: no timed lines with text found")
+    return segments

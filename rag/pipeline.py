@@ -1,0 +1,184 @@
+"""The whole question-answering path in one readable place: retrieve, prompt, generate, verify, abstain."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator, Sequence
+
+from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence
+from rag.citations import parse_answer, verify
+from rag.embedder import Embedder
+from rag.errors import QuestionError
+from rag.prompt import NO_ANSWER, build_messages
+from rag.retriever import Hit, Retriever
+from rag.settings import Settings
+
+MAX_QUESTION_CHARS = 1000
+# Ways a small model says "I don't know" besides the exact phrase it was asked for.
+_DONT_KNOW = re.compile(
+    r"not in (the )?transcript|(passages?|transcript|text) (do|does)( not|n't) (say|mention|contain|provide|specify)"
+    r"|no (mention|information)|(is|are) not (mentioned|specified|provided)|i (do not|don't) know|cannot (be )?(determine|answer)",
+    re.I)
+_FOLLOW_UP = re.compile(r"^(and|but|so|what about|how about|also)\b|\b(he|she|they|him|her|them|it|that|this|those|these|his|their)\b", re.I)
+
+
+def check_question(question: str) -> str:
+    """Return the question stripped, or raise QuestionError naming what is wrong."""
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("the question is empty: type a question about the transcript")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}")
+    return question.strip()
+
+
+def search_query(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """The text to search with: a short follow-up is searched together with the previous question.
+
+    >>> search_query("And what about chips?", [("What does Gigascale invest in?", "Climate tech.")])
+    'What does Gigascale invest in? And what about chips?'
+    """
+    if history and len(question.split()) <= 12 and _FOLLOW_UP.search(question):
+        return f"{history[-1][0]} {question}"
+    return question
+
+
+def says_dont_know(text: str) -> bool:
+    """True when the model's reply is a refusal rather than an answer."""
+    return NO_ANSWER.lower() in text.lower() or bool(_DONT_KNOW.search(text))
+
+
+def render(sentences: Sequence[AnswerSentence], citations) -> str:
+    """The answer as text, each sentence followed by its verified `[hh:mm:ss]` times."""
+    parts = []
+    for s in sentences:
+        marks = "".join(f" [{citations[i].timestamp}]" for i in s.citations)
+        parts.append(s.text + marks if s.supported else s.text + " (unsupported)")
+    return " ".join(parts)
+
+
+class Pipeline:
+    """Answers questions about the configured transcripts.
+
+    Args:
+        settings: the one settings object.
+        embedder: sentence embedder (built from settings when omitted).
+        llm: answer model with `generate(messages) -> Iterator[str]` (built from settings when omitted).
+        index: a prepared `VectorIndex` (built or loaded from the cache when omitted).
+    """
+
+    def __init__(self, settings: Settings, embedder=None, llm=None, index=None):
+        self.settings = settings
+        self.embedder = embedder or Embedder(settings.embed_model)
+        self._llm = llm
+        self._index = index
+        self._retrievers: dict[str, Retriever] = {}
+
+    @property
+    def llm(self):
+        if self._llm is None:
+            from rag.generator import LocalLLM
+
+            s = self.settings
+            self._llm = LocalLLM(s.llm, s.models_dir, s.max_new_tokens, s.threads)
+        return self._llm
+
+    @property
+    def index(self):
+        if self._index is None:
+            from rag.corpus import build_index
+
+            self._index = build_index(self.settings, self.embedder)
+        return self._index
+
+    @property
+    def retriever(self) -> Retriever:
+        return self.retriever_for(self.settings.retriever)
+
+    def retriever_for(self, mode: str) -> Retriever:
+        """The retriever of a given mode over the same index (built once each)."""
+        if mode not in self._retrievers:
+            self._retrievers[mode] = Retriever(self.embedder, self.index, mode)
+        return self._retrievers[mode]
+
+    def load(self) -> Pipeline:
+        """Load every model and the index now rather than on the first question."""
+        self.embedder.load()
+        _ = self.retriever
+        if hasattr(self.llm, "load"):
+            self.llm.load()
+        return self
+
+    def retrieve(self, question: str, k: int | None = None, retriever: str | None = None) -> list[Hit]:
+        """The top-k passages for a question."""
+        mode = retriever or self.settings.retriever
+        return self.retriever_for(mode).search(check_question(question), k or self.settings.top_k)
+
+    def ask(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
+            top_k: int | None = None, retriever: str | None = None) -> Answer:
+        """Answer a question and return the structured, verified answer (per-call overrides optional)."""
+        answer = None
+        for event in self.stream(question, history, id=id, top_k=top_k, retriever=retriever):
+            if isinstance(event, Answer):
+                answer = event
+        assert answer is not None  # stream always ends with an Answer
+        return answer
+
+    def stream(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
+               top_k: int | None = None, retriever: str | None = None) -> Iterator[str | Answer]:
+        """Yield the model's text pieces as they come, then the final `Answer`.
+
+        Args:
+            question: what the user asked.
+            history: earlier (question, answer text) turns, oldest first.
+            id: an identifier carried into the answer (batch and evaluation runs).
+            top_k: passages to retrieve for this call (default: settings).
+            retriever: "dense" or "hybrid" for this call (default: settings).
+
+        Raises:
+            QuestionError: for an empty or overlong question.
+        """
+        t0 = time.perf_counter()
+        question = check_question(question)
+        history = list(history)[-self.settings.history_turns:] if self.settings.history_turns else []
+        searched = search_query(question, history)
+        hits = self.retrieve(searched, top_k, retriever)
+        t_retrieved = time.perf_counter()
+        timings = {"retrieve": (t_retrieved - t0) * 1000}
+        best = hits[0].score if hits else 0.0
+        base = dict(question=question, searched=searched, id=id)
+        if best < self.settings.min_retrieval_score:
+            timings["total"] = (time.perf_counter() - t0) * 1000
+            yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
+                         reason=f"best passage similarity {best:.2f} is below {self.settings.min_retrieval_score}", **base)
+            return
+        messages = build_messages(question, hits, history)
+        pieces: list[str] = []
+        first = None
+        for piece in self.llm.generate(messages):
+            if first is None and piece:
+                first = time.perf_counter()
+            pieces.append(piece)
+            yield piece
+        t_generated = time.perf_counter()
+        raw = "".join(pieces).strip()
+        timings["first_token"] = ((first or t_generated) - t0) * 1000
+        timings["generate"] = (t_generated - t_retrieved) * 1000
+        answer = self._finish(raw, hits, timings, base)
+        answer.timings_ms["verify"] = (time.perf_counter() - t_generated) * 1000
+        answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
+        yield answer
+
+    def _finish(self, raw: str, hits: list[Hit], timings: dict, base: dict) -> Answer:
+        """Verify the raw reply and decide whether to answer or abstain."""
+        if not raw or says_dont_know(raw):
+            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings,
+                          reason="the model found no answer in the passages", **base)
+        drafts = parse_answer(raw, len(hits))
+        sentences, citations = verify(drafts, hits, self.embedder.encode, self.settings.support_threshold,
+                                      question=base["question"])
+        if not any(s.supported for s in sentences):
+            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
+                          reason="no sentence of the model's answer is supported by the transcript", **base)
+        return Answer(text=render(sentences, citations), abstained=False, citations=citations,
+                      sentences=sentences, raw=raw, timings_ms=timings, **base)

@@ -1,0 +1,79 @@
+"""Top-k retrieval: dense (FAISS cosine) by default, or hybrid dense + BM25 fused by reciprocal rank."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import numpy as np
+
+from index.store import VectorIndex
+from rag.chunker import Chunk
+from rag.embedder import Embedder
+
+RRF_K = 60  # the usual reciprocal-rank-fusion constant
+
+
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk; `score` is its cosine similarity to the query whatever the retriever."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens for BM25 and lexical overlap.
+
+    >>> tokenize("Gigascale's AI-era CTO")
+    ['gigascale', 's', 'ai', 'era', 'cto']
+    """
+    return re.findall(r"[a-z0-9]+", text.lower())
+
+
+class Retriever:
+    """Search an index for the chunks that best match a question.
+
+    Args:
+        embedder: encodes the query (the same model that built the index).
+        index: the chunk vectors.
+        mode: "dense" or "hybrid".
+    """
+
+    def __init__(self, embedder: Embedder, index: VectorIndex, mode: str = "dense"):
+        if mode not in ("dense", "hybrid"):
+            raise ValueError(f"retriever must be 'dense' or 'hybrid', got {mode!r}")
+        self.embedder = embedder
+        self.index = index
+        self.mode = mode
+        self._bm25 = None
+
+    def _bm25_rank(self, query: str, n: int) -> list[int]:
+        """Chunk positions ranked by BM25 (English stop words removed), zero scores left out."""
+        import bm25s
+
+        if self._bm25 is None:
+            corpus = bm25s.tokenize([c.text for c in self.index.chunks], stopwords="en", show_progress=False)
+            self._bm25 = bm25s.BM25()
+            self._bm25.index(corpus, show_progress=False)
+        tokens = bm25s.tokenize([query], stopwords="en", show_progress=False)
+        ids, scores = self._bm25.retrieve(tokens, k=min(n, len(self.index.chunks)), show_progress=False)
+        return [int(i) for i, s in zip(ids[0], scores[0]) if s > 0]
+
+    def search(self, query: str, k: int) -> list[Hit]:
+        """The k best chunks for the query, best first."""
+        if not self.index.chunks:
+            return []
+        qv = self.embedder.encode([query])[0]
+        if self.mode == "dense":
+            return [Hit(chunk, score, r) for r, (chunk, score) in enumerate(self.index.search(qv, k))]
+        n = max(4 * k, 20)
+        dense = [chunk.id for chunk, _ in self.index.search(qv, n)]
+        cosine = self.index.vectors @ qv
+        fused: dict[int, float] = {}
+        for ranking in (dense, self._bm25_rank(query, n)):
+            for r, i in enumerate(ranking):
+                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + r + 1)
+        order = sorted(fused, key=lambda i: (-fused[i], -cosine[i]))[:k]
+        return [Hit(self.index.chunks[int(i)], float(cosine[int(i)]), r) for r, i in enumerate(order)]

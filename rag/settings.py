@@ -1,0 +1,94 @@
+"""One typed settings object, built at the edges (CLI, UI, benchmarks) and passed down."""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field, replace
+from pathlib import Path
+
+from rag.errors import SettingsError
+
+DEFAULT_LLM = "qwen2.5-coder-1.5b"
+SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
+TRANSCRIPT_SUFFIXES = (".md", ".txt", ".srt", ".vtt", ".json")
+
+
+def default_cache_dir() -> Path:
+    """`$TRANSCRIPT_RAG_CACHE`, else `$XDG_CACHE_HOME/transcript-rag`, else `~/.cache/transcript-rag`."""
+    if os.environ.get("TRANSCRIPT_RAG_CACHE"):
+        return Path(os.environ["TRANSCRIPT_RAG_CACHE"]).expanduser()
+    base = os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache"
+    return Path(base) / "transcript-rag"
+
+
+def seed_sources() -> tuple[str, ...]:
+    """The transcripts in `seeds/` (the default when no source is named)."""
+    return tuple(
+        str(p) for p in sorted(SEED_DIR.iterdir())
+        if p.suffix in TRANSCRIPT_SUFFIXES and not p.name.endswith(".meta.json") and not p.name.startswith(".")
+    )
+
+
+@dataclass(frozen=True)
+class Settings:
+    """Everything that shapes an answer; each field can be set by a flag or an environment variable."""
+
+    sources: tuple[str, ...] = field(default_factory=seed_sources)
+    cache_dir: Path = field(default_factory=default_cache_dir)
+    model_cache: Path | None = None  # where packaged models are assembled; default: cache_dir/models
+    llm: str = DEFAULT_LLM
+    embed_model: str | None = None  # None: the packaged all-MiniLM-L6-v2
+    retriever: str = "dense"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank)
+    top_k: int = 4
+    chunk_max_chars: int = 400
+    chunk_max_sentences: int = 6
+    chunk_overlap: int = 1
+    max_new_tokens: int = 160
+    threads: int = 0  # 0: let torch decide
+    # Abstention and citation support (see rag/citations.py and rag/pipeline.py).
+    min_retrieval_score: float = 0.30
+    support_threshold: float = 0.55
+    history_turns: int = 2
+
+    def with_(self, **changes) -> Settings:
+        """A copy with some fields changed (None values are ignored)."""
+        return replace(self, **{k: v for k, v in changes.items() if v is not None})
+
+    @property
+    def index_dir(self) -> Path:
+        return self.cache_dir / "index"
+
+    @property
+    def models_dir(self) -> Path:
+        return self.model_cache or self.cache_dir / "models"
+
+    @classmethod
+    def from_env(cls, env: dict[str, str] | None = None, **overrides) -> Settings:
+        """Build settings from `TRANSCRIPT_RAG_*` environment variables, then explicit overrides."""
+        env = dict(os.environ if env is None else env)
+        values: dict = {}
+        if env.get("TRANSCRIPT_RAG_MODEL"):
+            values["llm"] = env["TRANSCRIPT_RAG_MODEL"]
+        for key, name in (("TRANSCRIPT_RAG_TOP_K", "top_k"), ("TRANSCRIPT_RAG_THREADS", "threads")):
+            if env.get(key):
+                try:
+                    values[name] = int(env[key])
+                except ValueError:
+                    raise SettingsError(f"{key} must be a whole number, got {env[key]!r}") from None
+        if env.get("TRANSCRIPT_RAG_RETRIEVER"):
+            values["retriever"] = env["TRANSCRIPT_RAG_RETRIEVER"]
+        values.update({k: v for k, v in overrides.items() if v is not None})
+        settings = cls(**values)
+        settings.validate()
+        return settings
+
+    def validate(self) -> None:
+        """Raise SettingsError naming the first setting that cannot work."""
+        if self.top_k < 1:
+            raise SettingsError(f"top_k must be at least 1, got {self.top_k}")
+        if self.retriever not in ("dense", "hybrid"):
+            raise SettingsError(f"retriever must be 'dense' or 'hybrid', got {self.retriever!r}")
+        if self.chunk_overlap >= self.chunk_max_sentences:
+            raise SettingsError("chunk_overlap must be smaller than chunk_max_sentences")
+        if not self.sources:
+            raise SettingsError("no transcript to search: name one with --source")

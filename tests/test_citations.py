@@ -1,0 +1,65 @@
+"""Citation parsing and verification on fixed model outputs (real embedder for the support check)."""
+
+import pytest
+
+from rag.chunker import Chunk
+from rag.citations import DraftSentence, content_words, lexical_support, parse_answer, verify
+from rag.retriever import Hit
+from rag.segments import Segment
+
+
+@pytest.mark.parametrize("raw, n, expected", [
+    ("Gigascale backs climate tech [2].", 3, [("Gigascale backs climate tech.", (2,), ())]),
+    ("A claim. [1] Another claim [2][3].", 3, [("A claim.", (1,), ()), ("Another claim.", (2, 3), ())]),
+    ("Out of range [7] and zero [0].", 3, [("Out of range and zero.", (), (7, 0))]),
+    ("Listed [1, 3].", 3, [("Listed.", (1, 3), ())]),
+    ("He said so at [00:13:37] in passage 2.", 3, [("He said so at.", (), ())]),
+    ("No markers at all.", 3, [("No markers at all.", (), ())]),
+    ("", 3, []),
+])
+def test_parse_answer(raw, n, expected):
+    assert [(d.text, d.cited, d.dropped) for d in parse_answer(raw, n)] == expected
+
+
+def test_model_written_times_are_never_kept():
+    drafts = parse_answer("It started in 2013 [00:13:37]. (12:30) Then more [1].", 2)
+    assert all(":" not in d.text.replace("2013", "") for d in drafts)
+
+
+def test_content_words_and_lexical_support():
+    assert content_words("The guest says Python") == {"python"}
+    assert lexical_support("Gigascale invests in climate", "Gigascale backs climate startups") == pytest.approx(2 / 3)
+    assert lexical_support("the of and", "anything") == 0.0
+
+
+def hits():
+    a = Chunk(0, "talk", (Segment("talk", 31, "He was the CTO of Facebook for nine years."),
+                          Segment("talk", 35, "Gigascale puts its money into companies that fight climate change.")))
+    b = Chunk(1, "talk", (Segment("talk", 950, "The lab released Faiss, a library for nearest-neighbour search."),))
+    return [Hit(a, 0.6, 0), Hit(b, 0.4, 1)]
+
+
+def test_correct_citation_points_at_the_sentence_not_the_chunk(embedder):
+    drafts = [DraftSentence("Gigascale invests in companies fighting climate change.", (1,))]
+    sentences, cites = verify(drafts, hits(), embedder.encode, 0.55)
+    assert sentences[0].supported and [cites[i].timestamp for i in sentences[0].citations] == ["00:00:35"]
+
+
+def test_wrong_citation_is_replaced_by_the_supporting_sentence(embedder):
+    drafts = [DraftSentence("Meta released Faiss for nearest-neighbour search.", (1,))]  # model cited the wrong passage
+    sentences, cites = verify(drafts, hits(), embedder.encode, 0.55)
+    assert [cites[i].timestamp for i in sentences[0].citations] == ["00:15:50"]
+
+
+def test_unsupported_sentence_is_flagged_and_uncited(embedder):
+    drafts = [DraftSentence("His favourite programming language is Python.", (1,)),
+              DraftSentence("He was CTO of Facebook for nine years.", ())]
+    sentences, cites = verify(drafts, hits(), embedder.encode, 0.55)
+    assert (sentences[0].supported, sentences[0].citations) == (False, ())
+    assert sentences[1].supported and cites[sentences[1].citations[0]].seconds == 31  # found without a marker
+
+
+def test_terse_answer_is_checked_with_its_question(embedder):
+    drafts = [DraftSentence("Python.", (2,))]
+    sentences, _ = verify(drafts, hits(), embedder.encode, 0.55, question="What is his favourite programming language?")
+    assert not sentences[0].supported

@@ -1,0 +1,68 @@
+"""The command line: clear one-line errors, JSON output, batch mode with the real models."""
+
+import json
+import subprocess
+import sys
+
+import pytest
+
+from rag.cli import main, read_questions
+from rag.errors import QuestionError
+from tests.conftest import ROOT
+
+
+def run_cli(*args, env_cache=None):
+    import os
+
+    env = dict(os.environ)
+    if env_cache:
+        env["TRANSCRIPT_RAG_CACHE"] = str(env_cache)
+    return subprocess.run([sys.executable, "-m", "rag", *args], capture_output=True, text=True, cwd=ROOT, env=env,
+                          timeout=900)
+
+
+@pytest.mark.parametrize("args, message", [
+    (["ask", ""], "the question is empty"),
+    (["ask", "hi", "--source", "/nonexistent/talk.txt"], "no such file"),
+    (["ask"], "give either a QUESTION or --questions"),
+    (["ask", "--questions", "/nonexistent.jsonl"], "no such file"),
+    (["ask", "hi", "--k", "0"], "top_k must be at least 1"),
+])
+def test_errors_are_one_clean_line(capsys, args, message):
+    assert main(args) == 2
+    err = capsys.readouterr().err
+    assert message in err and "Traceback" not in err and err.count("\n") == 1
+
+
+@pytest.mark.parametrize("content, message", [
+    (b"[00:00:01] caf\xe9", "not valid UTF-8"),
+    (b"Plain prose, no times.", "no timestamps found"),
+    (b"Fine [00:00:10]. Broken [00:99:10].", "bad timestamp [00:99:10]"),
+])
+def test_bad_transcripts(tmp_path, capsys, content, message):
+    path = tmp_path / "bad.txt"
+    path.write_bytes(content)
+    assert main(["index", "--source", str(path)]) == 2
+    assert message in capsys.readouterr().err
+
+
+def test_read_questions(tmp_path):
+    f = tmp_path / "q.jsonl"
+    f.write_text('{"id": "a", "question": "Q1?", "answer": "ignored"}\n\n{"question": "Q2?"}\n')
+    assert read_questions(str(f)) == [("a", "Q1?"), ("3", "Q2?")]
+    f.write_text('{"id": "a"}\n')
+    with pytest.raises(QuestionError, match="q.jsonl:1"):
+        read_questions(str(f))
+
+
+@pytest.mark.llm
+def test_batch_json_with_the_real_models(tmp_path):
+    q = tmp_path / "q.jsonl"
+    q.write_text('{"id": "g", "question": "What does Gigascale invest in?"}\n'
+                 '{"id": "w", "question": "Who won the 2022 football world cup?"}\n')
+    done = run_cli("ask", "--questions", str(q), "--json", env_cache=None)
+    assert done.returncode == 0, done.stderr
+    rows = [json.loads(line) for line in done.stdout.splitlines()]
+    assert [r["id"] for r in rows] == ["g", "w"]
+    assert "00:00:35" in [c["timestamp"] for c in rows[0]["citations"]]
+    assert rows[1]["abstained"] is True

@@ -1,0 +1,38 @@
+"""End to end with the real default answer model (loaded once per session)."""
+
+import pytest
+
+pytestmark = pytest.mark.llm
+
+ANSWERABLE = [
+    ("What does Gigascale invest in?", "00:00:35", ("climate",)),
+    ("Which nearest-neighbour search library did Meta release?", "00:16:04", ("faiss",)),
+    ("In what year did he start working on AI at Facebook?", "00:13:37", ("2013",)),
+]
+
+
+@pytest.mark.parametrize("question, moment, facts", ANSWERABLE)
+def test_answer_contains_the_fact_and_cites_the_moment(pipeline, question, moment, facts):
+    a = pipeline.ask(question)
+    assert not a.abstained, a.raw
+    assert all(f in a.text.lower() for f in facts), a.text
+    assert moment in [c.timestamp for c in a.citations], a.to_json()
+    assert all(s.supported for s in a.sentences if s.citations)
+
+
+@pytest.mark.parametrize("question", [
+    "Who won the football world cup in 2022?",
+    "What is the guest's favourite programming language?",
+])
+def test_unanswerable_questions_abstain(pipeline, question):
+    a = pipeline.ask(question)
+    assert a.abstained, a.to_json()
+    assert a.citations == ()
+
+
+def test_streaming_matches_the_final_answer(pipeline):
+    events = list(pipeline.stream("What does Gigascale invest in?"))
+    text = "".join(e for e in events if isinstance(e, str))
+    assert len([e for e in events if isinstance(e, str)]) > 3  # really streamed, token by token
+    assert events[-1].raw == text.strip()
+    assert events[-1].timings_ms["first_token"] < events[-1].timings_ms["total"]

@@ -1,0 +1,92 @@
+"""The pipeline's logic with a scripted answer model: citations, abstention, follow-ups, errors."""
+
+import pytest
+
+from rag.answer import ABSTAIN_TEXT, Answer
+from rag.errors import QuestionError
+from rag.pipeline import check_question, says_dont_know, search_query
+
+
+def test_supported_answer_is_cited_at_the_right_moment(scripted_pipeline):
+    p = scripted_pipeline("Gigascale invests in companies that use technology to fight climate change [1].")
+    a = p.ask("What does Gigascale invest in?")
+    assert not a.abstained
+    assert [c.timestamp for c in a.citations] == ["00:00:35"]
+    assert a.text.endswith("[00:00:35]")
+    j = a.to_json()
+    assert set(j) >= {"id", "question", "answer", "abstained", "citations", "timings_ms"}
+    assert j["citations"][0] == {"timestamp": "00:00:35", "seconds": 35.0,
+                                 "source": "The role of the CTO in the AI era",
+                                 "text": "Gigascale puts its money into companies that use technology to fight climate change."}
+
+
+def test_out_of_range_and_fabricated_citations_are_dropped(scripted_pipeline):
+    p = scripted_pipeline("Gigascale funds climate technology companies [9] [00:44:44].")
+    a = p.ask("What does Gigascale invest in?")
+    assert [c.timestamp for c in a.citations] == ["00:00:35"]  # re-attributed by verification
+    assert "00:44:44" not in a.text
+
+
+def test_model_refusal_abstains(scripted_pipeline):
+    a = scripted_pipeline("NOT IN TRANSCRIPT").ask("How many employees does Gigascale have?")
+    assert a.abstained and a.text == ABSTAIN_TEXT and a.citations == ()
+
+
+def test_unsupported_answer_abstains(scripted_pipeline):
+    a = scripted_pipeline("The guest's favourite programming language is Python [1].").ask(
+        "What is the guest's favourite programming language?")
+    assert a.abstained and a.citations == ()
+    assert "supported" in a.reason
+
+
+def test_off_topic_question_abstains_without_calling_the_model(scripted_pipeline):
+    p = scripted_pipeline("Argentina won [1].")
+    a = p.ask("Who won the football world cup in 2022?")
+    assert a.abstained and "similarity" in a.reason
+    assert p.llm.prompts == []
+
+
+def test_stream_yields_text_then_answer(scripted_pipeline):
+    events = list(scripted_pipeline("Gigascale backs climate technology companies [1].").stream("What does Gigascale invest in?"))
+    assert all(isinstance(e, str) for e in events[:-1]) and isinstance(events[-1], Answer)
+    assert "".join(events[:-1]) == "Gigascale backs climate technology companies [1]."
+    assert {"retrieve", "first_token", "generate", "total"} <= set(events[-1].timings_ms)
+
+
+def test_prompt_numbers_passages_and_hides_times(scripted_pipeline):
+    p = scripted_pipeline("NOT IN TRANSCRIPT")
+    p.ask("What does Gigascale invest in?")
+    user = p.llm.prompts[0][-1]["content"]
+    assert "[1] " in user and "[4] " in user and "[5] " not in user
+    assert "00:00:35" not in user
+
+
+def test_per_call_top_k(scripted_pipeline):
+    p = scripted_pipeline("NOT IN TRANSCRIPT")
+    p.ask("What does Gigascale invest in?", top_k=2)
+    assert "[2] " in p.llm.prompts[0][-1]["content"] and "[3] " not in p.llm.prompts[0][-1]["content"]
+
+
+def test_follow_up_is_searched_with_the_previous_question(scripted_pipeline):
+    p = scripted_pipeline("NOT IN TRANSCRIPT")
+    a = p.ask("And what did he release?", history=[("What did Meta's AI lab build?", "PyTorch [00:15:53].")])
+    assert a.searched == "What did Meta's AI lab build? And what did he release?"
+    assert p.llm.prompts[0][1] == {"role": "user", "content": "What did Meta's AI lab build?"}
+
+
+@pytest.mark.parametrize("question", ["", "   ", "x" * 1001])
+def test_bad_questions(question):
+    with pytest.raises(QuestionError):
+        check_question(question)
+
+
+@pytest.mark.parametrize("text, refusal", [
+    ("NOT IN TRANSCRIPT", True), ("The passages do not mention the number of employees.", True),
+    ("I don't know.", True), ("Gigascale invests in climate tech [1].", False),
+])
+def test_says_dont_know(text, refusal):
+    assert says_dont_know(text) is refusal
+
+
+def test_search_query_leaves_standalone_questions_alone():
+    assert search_query("What does Gigascale invest in?", [("Earlier?", "x")]) == "What does Gigascale invest in?"

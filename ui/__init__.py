@@ -1,0 +1,1 @@
+"""The web chat: a thin Gradio adapter over the `rag` pipeline."""

@@ -1,0 +1,119 @@
+"""The Gradio web chat: a streaming chat beside the transcript, answers with clickable timestamp chips.
+
+A thin adapter over `rag.pipeline.Pipeline`: it renders, it stores each answer's structured JSON with
+its message, and it turns named errors into readable messages. One model instance serves everyone
+through Gradio's queue (concurrency 1), so users are answered in turn.
+"""
+
+from __future__ import annotations
+
+import logging
+import sys
+
+from rag.corpus import load_sources
+from rag.errors import RagError
+from rag.library import titled_sources
+from rag.pipeline import Pipeline
+from rag.settings import Settings
+from ui.render import CSS, HEAD, answer_html, segment_ids, streaming_html, transcript_html
+
+log = logging.getLogger(__name__)
+
+EXAMPLES = [
+    "What does Gigascale invest in?",
+    "Why did Meta open-source PyTorch?",
+    "How much would the US grid have to grow by 2050?",
+]
+
+
+def _history(state: list[dict]) -> list[tuple[str, str]]:
+    """(question, answer text) turns for follow-up questions; abstentions are left out."""
+    return [(a["question"], a["answer"]) for a in state if not a["abstained"]]
+
+
+def build_demo(pipeline: Pipeline):
+    """The Blocks app for a loaded pipeline (module-level work stays out of import time)."""
+    import gradio as gr
+
+    settings = pipeline.settings
+    transcripts = load_sources(settings)
+    ids = segment_ids(transcripts)
+    media = {title: url for _, title, url in titled_sources(settings)}
+
+    def chat_view(state: list[dict], pending: tuple[str, str] | None = None) -> list[dict]:
+        messages = []
+        for a in state:
+            messages.append({"role": "user", "content": a["question"]})
+            messages.append({"role": "assistant", "content": answer_html(a, ids, media)})
+        if pending:
+            messages.append({"role": "user", "content": pending[0]})
+            messages.append({"role": "assistant", "content": streaming_html(pending[1]) if pending[1] else "…"})
+        return messages
+
+    def respond(question: str, state: list[dict], top_k: int, retriever: str):
+        state = list(state or [])
+        if not (question or "").strip():
+            raise gr.Error("Type a question about the transcript first.")
+        text = ""
+        try:
+            yield "", chat_view(state, (question, text)), state
+            for event in pipeline.stream(question, _history(state), top_k=int(top_k), retriever=retriever):
+                if isinstance(event, str):
+                    text += event
+                    yield "", chat_view(state, (question, text)), state
+                else:
+                    state.append(event.to_json())
+                    yield "", chat_view(state), state
+        except RagError as exc:
+            raise gr.Error(str(exc)) from None
+        except Exception as exc:  # the user sees a readable line; the server log keeps the traceback
+            log.exception("answer failed")
+            raise gr.Error(f"Something went wrong while answering ({type(exc).__name__}: {exc}).") from None
+
+    def ask(question: str, top_k: int = settings.top_k) -> dict:
+        """Answer one question; returns the same JSON as `transcript-rag ask --json`."""
+        try:
+            return pipeline.ask(question, top_k=int(top_k)).to_json()
+        except RagError as exc:
+            raise gr.Error(str(exc)) from None
+
+    with gr.Blocks(title="Transcript Q&A") as demo:
+        gr.Markdown("## Ask the transcript\nEvery claim links to the moment it comes from. "
+                    "Click a timestamp to jump to it in the transcript.")
+        state = gr.State([])
+        with gr.Row():
+            with gr.Column(scale=3):
+                chat = gr.Chatbot(label="Chat", height=520, elem_id="chat", sanitize_html=True,
+                                  render_markdown=False, feedback_options=None)
+                with gr.Row():
+                    box = gr.Textbox(placeholder="Ask about the transcript…", show_label=False, scale=5,
+                                     elem_id="question", max_length=1000)
+                    send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                gr.Examples(EXAMPLES, inputs=box)
+                clear = gr.Button("New chat", elem_id="new-chat")
+                with gr.Accordion("Settings", open=False):
+                    top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to retrieve (top-k)")
+                    retriever = gr.Dropdown(["dense", "hybrid"], value=settings.retriever, label="Retriever")
+                    gr.Markdown(f"Answer model: `{settings.llm}` (set with `--model` at start-up)")
+            with gr.Column(scale=2):
+                gr.HTML(transcript_html(transcripts, ids), elem_id="transcript", js_on_load=None)
+        inputs = [box, state, top_k, retriever]
+        outputs = [box, chat, state]
+        box.submit(respond, inputs, outputs, api_visibility="private")
+        send.click(respond, inputs, outputs, api_visibility="private")
+        clear.click(lambda: ([], []), None, [chat, state], api_visibility="private")
+        gr.api(ask, api_name="ask")
+    return demo
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+          auth: tuple[str, str] | None = None, block: bool = True):
+    """Load the models, then serve the chat; returns the Blocks app when `block` is False."""
+    print("Loading models and index…", file=sys.stderr, flush=True)
+    pipeline = Pipeline(settings).load()
+    demo = build_demo(pipeline)
+    demo.queue(default_concurrency_limit=1, max_size=64)
+    print(f"Serving on http://{host}:{port}", file=sys.stderr, flush=True)
+    demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD,
+                prevent_thread_lock=not block, quiet=True, footer_links=["api"])
+    return demo
