@@ -106,14 +106,20 @@ def build_demo(pipeline: Pipeline):
     return demo
 
 
-def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-          auth: tuple[str, str] | None = None, block: bool = True):
-    """Load the models, then serve the chat; returns the Blocks app when `block` is False."""
-    print("Loading models and index…", file=sys.stderr, flush=True)
-    pipeline = Pipeline(settings).load()
+def launch(pipeline: Pipeline, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+           auth: tuple[str, str] | None = None, block: bool = True):
+    """Serve the chat for a loaded pipeline; with `block=False` return the running app at once."""
     demo = build_demo(pipeline)
+    # One answer model instance: answer one question at a time, queue the rest (position shown to users).
     demo.queue(default_concurrency_limit=1, max_size=64)
     print(f"Serving on http://{host}:{port}", file=sys.stderr, flush=True)
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD,
                 prevent_thread_lock=not block, quiet=True, footer_links=["api"])
     return demo
+
+
+def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
+          auth: tuple[str, str] | None = None):
+    """Load the models and the index, then serve the chat until interrupted."""
+    print("Loading models and index…", file=sys.stderr, flush=True)
+    launch(Pipeline(settings).load(), host, port, share, auth, block=True)
