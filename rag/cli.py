@@ -36,6 +36,13 @@ def build_parser() -> argparse.ArgumentParser:
                      help="also assemble and convert the answer model now (first use does it otherwise)")
     _common(idx)
 
+    ev = sub.add_parser("eval", help="score answer quality against a gold set and write reports")
+    ev.add_argument("--qa", required=True, metavar="FILE.jsonl", help="gold set (see README for the schema)")
+    ev.add_argument("--out", default="reports/eval", metavar="DIR", help="where report.{json,md,html} go")
+    ev.add_argument("--compare", action="store_true", help="run dense and hybrid retrieval at k=3 and k=5")
+    ev.add_argument("--limit", type=int, help="only the first N questions (quick checks)")
+    _common(ev)
+
     serve = sub.add_parser("serve", help="serve the web chat")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
@@ -134,7 +141,33 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ask": cmd_ask, "index": cmd_index, "serve": cmd_serve}
+def cmd_eval(args: argparse.Namespace) -> int:
+    import time
+
+    from rag.eval.gold import load_gold
+    from rag.eval.report import summary_table, write_reports
+    from rag.eval.runner import EvalConfig, compare_configs, evaluate, summarize
+    from rag.pipeline import Pipeline
+
+    gold = load_gold(args.qa)[: args.limit]
+    settings = settings_from(args)
+    configs = compare_configs() if args.compare else [EvalConfig(settings.retriever, settings.top_k)]
+    pipeline = Pipeline(settings).load()
+    t0 = time.perf_counter()
+    results = {}
+    for config in configs:
+        rows = evaluate(pipeline, gold, config)
+        results[config.name] = {"summary": summarize(rows), "rows": rows}
+    meta = {"model": settings.llm, "qa": args.qa, "questions": len(gold), "sources": list(settings.sources),
+            "seconds": time.perf_counter() - t0}
+    paths = write_reports(Path(args.out), results, meta)
+    print(summary_table({name: r["summary"] for name, r in results.items()}))
+    print(f"\n{len(gold)} questions x {len(configs)} configuration(s) in {meta['seconds']:.0f}s; "
+          f"reports: {', '.join(str(p) for p in paths)}")
+    return 0
+
+
+COMMANDS = {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval, "serve": cmd_serve}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

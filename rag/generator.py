@@ -64,6 +64,11 @@ class LocalLLM:
         self.load()
         return len(self._tok(self._format(messages))["input_ids"])
 
+    def count_tokens(self, text: str) -> int:
+        """How many tokens a piece of generated text is."""
+        self.load()
+        return len(self._tok(text, add_special_tokens=False)["input_ids"])
+
     def _format(self, messages: list[dict]) -> str:
         return self._tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
 

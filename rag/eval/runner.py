@@ -1,0 +1,129 @@
+"""Run a gold set through the pipeline under one or more configurations and score every answer."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+from rag.citations import parse_answer
+from rag.eval.gold import GoldItem
+from rag.eval.metrics import (abstention_scores, chunk_has_gold, matches, mean, percentile, recall_at_k,
+                              reciprocal_rank, token_f1)
+from rag.pipeline import Pipeline, search_query
+
+
+@dataclass(frozen=True)
+class EvalConfig:
+    """One way of answering: which retriever and how many passages."""
+
+    retriever: str
+    k: int
+
+    @property
+    def name(self) -> str:
+        return f"{self.retriever}-k{self.k}"
+
+
+def compare_configs() -> list[EvalConfig]:
+    """The configurations `--compare` runs: dense and hybrid retrieval at k=3 and k=5."""
+    return [EvalConfig(r, k) for r in ("dense", "hybrid") for k in (3, 5)]
+
+
+def retrieval_row(pipeline: Pipeline, item: GoldItem, searched: str, retriever: str) -> dict:
+    """Retrieval metrics of one answerable question (top 5 chunks)."""
+    hits = pipeline.retrieve(searched, 5, retriever)
+    ranked = [[s.start for s in h.chunk.sentences] for h in hits]
+    gold = item.seconds
+    return {"recall@1": recall_at_k(ranked, gold, 1), "recall@3": recall_at_k(ranked, gold, 3),
+            "recall@5": recall_at_k(ranked, gold, 5), "mrr": reciprocal_rank(ranked, gold)}
+
+
+def evaluate_retrieval(pipeline: Pipeline, gold: Sequence[GoldItem], retriever: str = "dense") -> dict:
+    """Retrieval metrics alone over every answerable question (no answer model needed)."""
+    by_id = {g.id: g for g in gold}
+    rows = []
+    for item in gold:
+        if not item.answerable:
+            continue
+        history = [(by_id[item.follows].question, by_id[item.follows].answer)] if item.follows else []
+        rows.append(retrieval_row(pipeline, item, search_query(item.question, history), retriever))
+    return {key: mean([r[key] for r in rows]) for key in ("recall@1", "recall@3", "recall@5", "mrr")}
+
+
+def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, progress: bool = True) -> list[dict]:
+    """Answer every gold question under `config` and score it; one row per question."""
+    from tqdm import tqdm
+
+    answers: dict[str, object] = {}
+    rows = []
+    for item in tqdm(gold, desc=config.name, unit="q", disable=not progress):
+        history = []
+        if item.follows and item.follows in answers and not answers[item.follows].abstained:
+            prev = answers[item.follows]
+            history = [(prev.question, prev.text)]
+        searched = search_query(item.question, history)
+        answer = pipeline.ask(item.question, history, id=item.id, top_k=config.k, retriever=config.retriever)
+        answers[item.id] = answer
+        gold_s = item.seconds
+        cited = [c.seconds for c in answer.citations]
+        row = {
+            "id": item.id, "question": item.question, "answerable": item.answerable, "follows": item.follows,
+            "reference": item.answer, "gold": list(item.timestamps), "answer": answer.text,
+            "abstained": answer.abstained, "reason": answer.reason, "searched": searched,
+            "citations": [c.to_json() for c in answer.citations],
+            "ttft_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms.get("total"),
+        }
+        sentences = answer.sentences if not answer.abstained else ()
+        row["supported_sentences"] = sum(s.supported for s in sentences)
+        row["sentences"] = len(sentences)
+        if item.answerable:
+            row.update(retrieval_row(pipeline, item, searched, config.retriever))
+            text = "" if answer.abstained else " ".join(s.text for s in answer.sentences)
+            row["token_f1"] = token_f1(text, item.answer)
+            if answer.abstained:
+                row["similarity"] = 0.0
+            else:
+                vectors = pipeline.embedder.encode([text, item.answer])
+                row["similarity"] = float(vectors[0] @ vectors[1])
+            row["cites_gold"] = any(matches(c, gold_s) for c in cited)
+            row["cited_gold_share"] = (sum(matches(c, gold_s) for c in cited) / len(cited)) if cited else None
+            # How well the model cited on its own, before verification re-attributed anything.
+            shown = pipeline.retrieve(searched, config.k, config.retriever)
+            marks = {n for d in parse_answer(answer.raw, len(shown)) for n in d.cited} if answer.raw else set()
+            row["model_marks_gold"] = (any(chunk_has_gold([s.start for s in shown[n - 1].chunk.sentences], gold_s)
+                                           for n in marks) if marks else False) if not answer.abstained else None
+        rows.append(row)
+    return rows
+
+
+def summarize(rows: Sequence[dict]) -> dict:
+    """Aggregate metrics over per-question rows (see the README for each definition)."""
+    answerable = [r for r in rows if r["answerable"]]
+    answered = [r for r in answerable if not r["abstained"]]
+    all_cited = [c for r in answerable for c in r["citations"]]
+    gold_by_id = {r["id"]: r["gold"] for r in answerable}
+    from rag.timecode import parse_time
+
+    cited_gold = sum(matches(c["seconds"], [parse_time(g) for g in gold_by_id[r["id"]]])
+                     for r in answerable for c in r["citations"])
+    sentences = sum(r["sentences"] for r in rows)
+    ttft = [r["ttft_ms"] for r in rows if r["ttft_ms"] is not None]
+    totals = [r["total_ms"] for r in rows if r["total_ms"] is not None]
+    model_marks = [r["model_marks_gold"] for r in answered if r.get("model_marks_gold") is not None]
+    summary = {
+        "questions": len(rows), "answerable": len(answerable), "unanswerable": len(rows) - len(answerable),
+        "recall@1": mean([r["recall@1"] for r in answerable]), "recall@3": mean([r["recall@3"] for r in answerable]),
+        "recall@5": mean([r["recall@5"] for r in answerable]), "mrr": mean([r["mrr"] for r in answerable]),
+        "token_f1": mean([r["token_f1"] for r in answerable]),
+        "similarity": mean([r["similarity"] for r in answerable]),
+        "token_f1_answered": mean([r["token_f1"] for r in answered]),
+        "citation_accuracy": mean([float(r["cites_gold"]) for r in answerable]),
+        "citation_accuracy_answered": mean([float(r["cites_gold"]) for r in answered]),
+        "citation_precision": cited_gold / len(all_cited) if all_cited else None,
+        "model_marker_accuracy": mean([float(x) for x in model_marks]),
+        "sentence_support": sum(r["supported_sentences"] for r in rows) / sentences if sentences else None,
+        "ttft_p50_ms": percentile(ttft, 0.5), "ttft_p95_ms": percentile(ttft, 0.95),
+        "total_p50_ms": percentile(totals, 0.5), "total_p95_ms": percentile(totals, 0.95),
+    }
+    summary.update(abstention_scores([(r["answerable"], r["abstained"]) for r in rows]))
+    return summary
