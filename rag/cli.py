@@ -43,6 +43,14 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, help="only the first N questions (quick checks)")
     _common(ev)
 
+    add = sub.add_parser("add", help="register a transcript in the library (it is validated and copied in)")
+    add.add_argument("file", help="SRT, WebVTT, Whisper/YouTube JSON or timestamped text")
+    add.add_argument("--title", help="title shown in citations (default: file name)")
+    add.add_argument("--media-url", help="audio/video URL; citations then offer 'play from here'")
+    sub.add_parser("list", help="list the transcripts in the library")
+    rm = sub.add_parser("remove", help="remove a transcript from the library")
+    rm.add_argument("title")
+
     serve = sub.add_parser("serve", help="serve the web chat")
     serve.add_argument("--host", default="127.0.0.1")
     serve.add_argument("--port", type=int, default=7860)
@@ -141,6 +149,42 @@ def cmd_serve(args: argparse.Namespace) -> int:
     return 0
 
 
+def cmd_add(args: argparse.Namespace) -> int:
+    from rag.library import Library
+
+    library = Library()
+    entry = library.add(args.file, args.title, args.media_url)
+    print(f"Added {entry.title!r}: {entry.sentences} sentences, {entry.format}, "
+          f"{entry.duration / 60:.1f} min ({entry.file}). It is searched with the other transcripts; "
+          "the next question re-indexes only this one.")
+    return 0
+
+
+def cmd_list(args: argparse.Namespace) -> int:
+    from rag.library import Library
+    from rag.settings import seed_sources
+    from rag.timecode import format_time
+
+    library = Library()
+    for path in seed_sources():
+        print(f"[seed]    {Path(path).name}")
+    entries = library.entries()
+    for e in entries:
+        media = f"  media: {e.media_url}" if e.media_url else ""
+        print(f"[library] {e.title}  ({e.format}, {e.sentences} sentences, {format_time(e.duration)}){media}")
+    if not entries:
+        print(f"(the library at {library.folder} is empty; add one with: transcript-rag add FILE)")
+    return 0
+
+
+def cmd_remove(args: argparse.Namespace) -> int:
+    from rag.library import Library
+
+    entry = Library().remove(args.title)
+    print(f"Removed {entry.title!r}.")
+    return 0
+
+
 def cmd_eval(args: argparse.Namespace) -> int:
     import time
 
@@ -167,7 +211,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval, "serve": cmd_serve}
+COMMANDS = {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval, "serve": cmd_serve,
+            "add": cmd_add, "list": cmd_list, "remove": cmd_remove}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

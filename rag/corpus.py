@@ -47,7 +47,8 @@ def load_sources(settings: Settings) -> list[Transcript]:
     """Parse every configured source; titles default to file names and must be unique."""
     from rag.library import titled_sources
 
-    transcripts = [load_transcript(path, title) for path, title, _ in titled_sources(settings)]
+    transcripts = [replace(load_transcript(path, title), media_url=media)
+                   for path, title, media in titled_sources(settings)]
     seen: dict[str, str] = {}
     for t in transcripts:
         if t.title in seen:

@@ -109,23 +109,32 @@ class Pipeline:
             self.llm.load()
         return self
 
-    def retrieve(self, question: str, k: int | None = None, retriever: str | None = None) -> list[Hit]:
-        """The top-k passages for a question."""
+    def retrieve(self, question: str, k: int | None = None, retriever: str | None = None,
+                 source: str | None = None) -> list[Hit]:
+        """The top-k passages for a question, optionally from one transcript (by title)."""
         mode = retriever or self.settings.retriever
-        return self.retriever_for(mode).search(check_question(question), k or self.settings.top_k)
+        return self.retriever_for(mode).search(check_question(question), k or self.settings.top_k, source)
+
+    def use_sources(self, sources: tuple[str, ...]) -> None:
+        """Switch to another set of transcripts; the index is rebuilt (only new ones are embedded)."""
+        self.settings = self.settings.with_(sources=sources)
+        self._index = None
+        self._retrievers = {}
+        _ = self.index
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
-            top_k: int | None = None, retriever: str | None = None) -> Answer:
+            top_k: int | None = None, retriever: str | None = None, source: str | None = None) -> Answer:
         """Answer a question and return the structured, verified answer (per-call overrides optional)."""
         answer = None
-        for event in self.stream(question, history, id=id, top_k=top_k, retriever=retriever):
+        for event in self.stream(question, history, id=id, top_k=top_k, retriever=retriever, source=source):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None  # stream always ends with an Answer
         return answer
 
     def stream(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
-               top_k: int | None = None, retriever: str | None = None) -> Iterator[str | Answer]:
+               top_k: int | None = None, retriever: str | None = None,
+               source: str | None = None) -> Iterator[str | Answer]:
         """Yield the model's text pieces as they come, then the final `Answer`.
 
         Args:
@@ -134,6 +143,7 @@ class Pipeline:
             id: an identifier carried into the answer (batch and evaluation runs).
             top_k: passages to retrieve for this call (default: settings).
             retriever: "dense" or "hybrid" for this call (default: settings).
+            source: search only the transcript with this title (default: all).
 
         Raises:
             QuestionError: for an empty or overlong question.
@@ -142,7 +152,7 @@ class Pipeline:
         question = check_question(question)
         history = list(history)[-self.settings.history_turns:] if self.settings.history_turns else []
         searched = search_query(question, history)
-        hits = self.retrieve(searched, top_k, retriever)
+        hits = self.retrieve(searched, top_k, retriever, source)
         t_retrieved = time.perf_counter()
         timings = {"retrieve": (t_retrieved - t0) * 1000}
         best = hits[0].score if hits else 0.0

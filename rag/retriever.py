@@ -61,11 +61,13 @@ class Retriever:
         ids, scores = self._bm25.retrieve(tokens, k=min(n, len(self.index.chunks)), show_progress=False)
         return [int(i) for i, s in zip(ids[0], scores[0]) if s > 0]
 
-    def search(self, query: str, k: int) -> list[Hit]:
-        """The k best chunks for the query, best first."""
+    def search(self, query: str, k: int, source: str | None = None) -> list[Hit]:
+        """The k best chunks for the query, best first; `source` keeps one transcript's chunks only."""
         if not self.index.chunks:
             return []
         qv = self.embedder.encode([query])[0]
+        if source is not None:
+            return self._search_within(qv, query, k, source)
         if self.mode == "dense":
             return [Hit(chunk, score, r) for r, (chunk, score) in enumerate(self.index.search(qv, k))]
         n = max(4 * k, 20)
@@ -77,3 +79,20 @@ class Retriever:
                 fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + r + 1)
         order = sorted(fused, key=lambda i: (-fused[i], -cosine[i]))[:k]
         return [Hit(self.index.chunks[int(i)], float(cosine[int(i)]), r) for r, i in enumerate(order)]
+
+    def _search_within(self, qv: np.ndarray, query: str, k: int, source: str) -> list[Hit]:
+        """Exact search restricted to one transcript (a masked scan; transcripts are small)."""
+        allowed = np.array([c.source == source for c in self.index.chunks])
+        if not allowed.any():
+            return []
+        cosine = self.index.vectors @ qv
+        ranked = [int(i) for i in np.argsort(-cosine) if allowed[i]]
+        if self.mode == "hybrid":
+            n = max(4 * k, 20)
+            fused: dict[int, float] = {}
+            lexical = [i for i in self._bm25_rank(query, len(self.index.chunks)) if allowed[i]]
+            for ranking in (ranked[:n], lexical[:n]):
+                for r, i in enumerate(ranking):
+                    fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + r + 1)
+            ranked = sorted(fused, key=lambda i: (-fused[i], -cosine[i]))
+        return [Hit(self.index.chunks[i], float(cosine[i]), r) for r, i in enumerate(ranked[:k])]

@@ -41,11 +41,15 @@ class Segment:
 # A sentence ends at . ! or ? (optionally followed by closing quotes/brackets), then
 # white space and something that can start a sentence.
 _SENTENCE_END = re.compile(r"""(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])""")
+# Captions are often lower case: there any . ! ? followed by a space ends a sentence.
+_CAPTION_END = re.compile(r"""(?<=[.!?])["')\]]*\s+(?=\S)""")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "U.S.", "approx.")
 
 
-def split_sentences(text: str) -> list[tuple[int, int]]:
+def split_sentences(text: str, lowercase_starts: bool = False) -> list[tuple[int, int]]:
     """Split text into sentences and return their (start, end) character spans.
+
+    With `lowercase_starts`, a sentence may begin in lower case (caption text).
 
     >>> s = "It works. Does it? Yes."
     >>> [s[a:b] for a, b in split_sentences(s)]
@@ -53,7 +57,7 @@ def split_sentences(text: str) -> list[tuple[int, int]]:
     """
     spans: list[tuple[int, int]] = []
     start = 0
-    for m in _SENTENCE_END.finditer(text):
+    for m in (_CAPTION_END if lowercase_starts else _SENTENCE_END).finditer(text):
         head = text[start : m.start()].rstrip("\"')]")
         if head.endswith(_ABBREVIATIONS):
             continue

@@ -21,6 +21,27 @@ def default_cache_dir() -> Path:
     return Path(base) / "transcript-rag"
 
 
+def default_library_dir() -> Path:
+    """`$TRANSCRIPT_RAG_HOME`, else `$XDG_DATA_HOME/transcript-rag`, else `~/.local/share/transcript-rag`."""
+    if os.environ.get("TRANSCRIPT_RAG_HOME"):
+        return Path(os.environ["TRANSCRIPT_RAG_HOME"]).expanduser()
+    base = os.environ.get("XDG_DATA_HOME") or Path.home() / ".local" / "share"
+    return Path(base) / "transcript-rag"
+
+
+def library_sources(folder: Path) -> tuple[str, ...]:
+    """Files registered in the transcript library (read without importing the library module)."""
+    index = folder / "library.json"
+    if not index.exists():
+        return ()
+    import json
+
+    try:
+        return tuple(row["file"] for row in json.loads(index.read_text("utf-8")))
+    except (ValueError, TypeError, KeyError) as exc:
+        raise SettingsError(f"{index}: unreadable library index ({exc})") from None
+
+
 def seed_sources() -> tuple[str, ...]:
     """The transcripts in `seeds/` (the default when no source is named)."""
     return tuple(
@@ -36,6 +57,7 @@ class Settings:
     sources: tuple[str, ...] = field(default_factory=seed_sources)
     cache_dir: Path = field(default_factory=default_cache_dir)
     model_cache: Path | None = None  # where packaged models are assembled; default: cache_dir/models
+    library_dir: Path = field(default_factory=default_library_dir)
     llm: str = DEFAULT_LLM
     embed_model: str | None = None  # None: the packaged all-MiniLM-L6-v2
     retriever: str = "dense"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank)
@@ -78,6 +100,9 @@ class Settings:
         if env.get("TRANSCRIPT_RAG_RETRIEVER"):
             values["retriever"] = env["TRANSCRIPT_RAG_RETRIEVER"]
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if "sources" not in values:  # default: the seeds plus every transcript in the library
+            library = Path(values.get("library_dir") or default_library_dir())
+            values["sources"] = seed_sources() + library_sources(library)
         settings = cls(**values)
         settings.validate()
         return settings

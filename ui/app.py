@@ -10,15 +10,19 @@ from __future__ import annotations
 import logging
 import sys
 
+from pathlib import Path
+
 from rag.corpus import load_sources
 from rag.errors import RagError
-from rag.library import titled_sources
+from rag.library import Library, titled_sources
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from ui.render import CSS, HEAD, answer_html, segment_ids, streaming_html, transcript_html
 
 log = logging.getLogger(__name__)
 
+ALL = "All transcripts"
+MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 EXAMPLES = [
     "What does Gigascale invest in?",
     "Why did Meta open-source PyTorch?",
@@ -36,28 +40,38 @@ def build_demo(pipeline: Pipeline):
     import gradio as gr
 
     settings = pipeline.settings
-    transcripts = load_sources(settings)
-    ids = segment_ids(transcripts)
-    media = {title: url for _, title, url in titled_sources(settings)}
+    view: dict = {}
+
+    def refresh() -> None:
+        """Re-read the transcripts shown in the panel (after an upload)."""
+        view["transcripts"] = load_sources(pipeline.settings)
+        view["ids"] = segment_ids(view["transcripts"])
+        view["media"] = {title: url for _, title, url in titled_sources(pipeline.settings)}
+
+    refresh()
+
+    def titles() -> list[str]:
+        return [ALL] + [t.title for t in view["transcripts"]]
 
     def chat_view(state: list[dict], pending: tuple[str, str] | None = None) -> list[dict]:
         messages = []
         for a in state:
             messages.append({"role": "user", "content": a["question"]})
-            messages.append({"role": "assistant", "content": answer_html(a, ids, media)})
+            messages.append({"role": "assistant", "content": answer_html(a, view["ids"], view["media"])})
         if pending:
             messages.append({"role": "user", "content": pending[0]})
             messages.append({"role": "assistant", "content": streaming_html(pending[1]) if pending[1] else "…"})
         return messages
 
-    def respond(question: str, state: list[dict], top_k: int, retriever: str):
+    def respond(question: str, state: list[dict], top_k: int, retriever: str, source: str):
         state = list(state or [])
         if not (question or "").strip():
             raise gr.Error("Type a question about the transcript first.")
         text = ""
         try:
             yield "", chat_view(state, (question, text)), state
-            for event in pipeline.stream(question, _history(state), top_k=int(top_k), retriever=retriever):
+            for event in pipeline.stream(question, _history(state), top_k=int(top_k), retriever=retriever,
+                                         source=None if source in (None, ALL) else source):
                 if isinstance(event, str):
                     text += event
                     yield "", chat_view(state, (question, text)), state
@@ -69,6 +83,23 @@ def build_demo(pipeline: Pipeline):
         except Exception as exc:  # the user sees a readable line; the server log keeps the traceback
             log.exception("answer failed")
             raise gr.Error(f"Something went wrong while answering ({type(exc).__name__}: {exc}).") from None
+
+    def upload(file) -> tuple:
+        """Validate and register an uploaded transcript, then index it (only it is embedded)."""
+        if file is None:
+            return gr.update(), gr.update(), ""
+        path = Path(file if isinstance(file, str) else file.name)
+        if path.stat().st_size > MAX_UPLOAD_BYTES:
+            raise gr.Error(f"{path.name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
+        try:
+            entry = Library(pipeline.settings.library_dir).add(path, title=path.stem)
+            pipeline.use_sources(pipeline.settings.sources + (entry.file,))
+        except RagError as exc:
+            raise gr.Error(str(exc).replace(str(path.parent) + "/", "")) from None
+        refresh()
+        note = f"Added **{entry.title}**: {entry.sentences} sentences ({entry.format})."
+        return (transcript_html(view["transcripts"], view["ids"]),
+                gr.update(choices=titles(), value=entry.title), note)
 
     def ask(question: str, top_k: int = settings.top_k) -> dict:
         """Answer one question; returns the same JSON as `transcript-rag ask --json`."""
@@ -89,15 +120,24 @@ def build_demo(pipeline: Pipeline):
                     box = gr.Textbox(placeholder="Ask about the transcript…", show_label=False, scale=5,
                                      elem_id="question", max_length=1000)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
+                source = gr.Dropdown(titles(), value=ALL, label="Search in", elem_id="source")
                 gr.Examples(EXAMPLES, inputs=box)
                 clear = gr.Button("New chat", elem_id="new-chat")
                 with gr.Accordion("Settings", open=False):
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to retrieve (top-k)")
                     retriever = gr.Dropdown(["dense", "hybrid"], value=settings.retriever, label="Retriever")
                     gr.Markdown(f"Answer model: `{settings.llm}` (set with `--model` at start-up)")
+                with gr.Accordion("Add a transcript", open=False):
+                    gr.Markdown("SRT, WebVTT (YouTube captions too), Whisper or YouTube JSON, or text with "
+                                "`[hh:mm:ss]` times; up to 20 MB. It joins the library and is searchable at once.")
+                    file = gr.File(file_types=[".srt", ".vtt", ".json", ".txt", ".md"], label="Transcript file",
+                                   elem_id="upload")
+                    added = gr.Markdown()
             with gr.Column(scale=2):
-                gr.HTML(transcript_html(transcripts, ids), elem_id="transcript", js_on_load=None)
-        inputs = [box, state, top_k, retriever]
+                panel = gr.HTML(transcript_html(view["transcripts"], view["ids"]), elem_id="transcript",
+                                js_on_load=None)
+        file.upload(upload, file, [panel, source, added], api_visibility="private")
+        inputs = [box, state, top_k, retriever, source]
         outputs = [box, chat, state]
         box.submit(respond, inputs, outputs, api_visibility="private")
         send.click(respond, inputs, outputs, api_visibility="private")
@@ -113,7 +153,7 @@ def launch(pipeline: Pipeline, host: str = "127.0.0.1", port: int = 7860, share:
     # One answer model instance: answer one question at a time, queue the rest (position shown to users).
     demo.queue(default_concurrency_limit=1, max_size=64)
     print(f"Serving on http://{host}:{port}", file=sys.stderr, flush=True)
-    demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD,
+    demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD, max_file_size="20mb",
                 prevent_thread_lock=not block, quiet=True, footer_links=["api"])
     return demo
 

@@ -81,7 +81,10 @@ def answer_html(answer: dict, ids: dict[SegKey, str], media: dict[str, str | Non
     if answer.get("searched") and answer["searched"] != answer["question"]:
         out.insert(0, f'<div class="searched">Searched: {html.escape(answer["searched"])}</div>')
     if cites:
-        items = "".join(f"<li>{chip(c, ids, media)} {html.escape(c['text'])}</li>" for c in cites)
+        several = len({c["source"] for c in cites}) > 1 or len({k[0] for k in ids}) > 1
+        items = "".join(f"<li>{chip(c, ids, media)} "
+                        + (f"<i>{html.escape(c['source'])}</i>: " if several else "")
+                        + f"{html.escape(c['text'])}</li>" for c in cites)
         out.append(f'<div class="sources"><b>Sources</b><ul>{items}</ul></div>')
     return "\n".join(out)
 

@@ -8,10 +8,13 @@ from __future__ import annotations
 from pathlib import Path
 
 from rag.errors import TranscriptError
+from rag.formats import subtitles
 from rag.formats import text as text_format
+from rag.formats.captions_json import load_json, parse_captions_json
 from rag.segments import Transcript
 
-ACCEPTED = "plain text with [hh:mm:ss] markers or timed lines ('hh:mm:ss text', '[hh:mm:ss] Name: text')"
+ACCEPTED = ("SubRip (.srt), WebVTT (.vtt, YouTube auto-captions included), Whisper JSON, YouTube transcript JSON, "
+            "plain text with [hh:mm:ss] markers, or timed lines ('hh:mm:ss text', '[hh:mm:ss] Name: text')")
 MAX_BYTES = 50 * 1024 * 1024
 
 
@@ -47,7 +50,14 @@ def parse_transcript(content: str, title: str, path: str) -> Transcript:
     Raises:
         TranscriptError: when no format matches or the content is malformed.
     """
-    if text_format.looks_like_timed_lines(content):
+    data = load_json(content)
+    if data is not None:
+        segments, fmt = parse_captions_json(data, title, path), "json"
+    elif subtitles.looks_like_vtt(content):
+        segments, fmt = subtitles.parse_vtt(content, title, path), "vtt"
+    elif subtitles.looks_like_srt(content):
+        segments, fmt = subtitles.parse_srt(content, title, path), "srt"
+    elif text_format.looks_like_timed_lines(content):
         segments, fmt = text_format.parse_timed_lines(content, title, path), "timed-lines"
     elif text_format.has_markers(content):
         segments, fmt = text_format.parse_prose(content, title, path), "markers"
