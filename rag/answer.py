@@ -46,6 +46,11 @@ class Answer:
     timings_ms: dict = field(default_factory=dict)
     id: str | None = None
 
+    @property
+    def plain(self) -> str:
+        """The answer's supported sentences without timestamps (what follow-up prompts are given)."""
+        return " ".join(s.text for s in self.sentences if s.supported) or self.text
+
     def to_json(self) -> dict:
         """The JSON shape shared by the CLI (`--json`), the web API and the evaluation."""
         return {

@@ -29,11 +29,12 @@ MARKER_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
 # Times the model writes on its own (e.g. "[00:01:04]" or "at 12:30") are removed, never trusted.
 MODEL_TIME_RE = re.compile(r"\s*[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?\b[\])]?")
 PASSAGE_WORD_RE = re.compile(r"\s*\(?\b(?:in |see |according to )?(?:passage|source)s?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)?", re.I)
+PAIR_PENALTY = 0.05
 LEADING_MARKERS_RE = re.compile(r"^(\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+")
 
 STOPWORDS = frozenset("""
 a an the and or but if then than so of to in on at by for with from into onto about as is are was were be been
-being am do does did doing have has had having it its it's this that these those there here he him his she her
+being am us do does did doing have has had having it its it's this that these those there here he him his she her
 they them their we our you your i me my what which who whom whose when where why how not no yes also just very
 can could would should will shall may might must more most some any all each such only own same too s t
 says said say mentions mentioned according talks talked discusses discussed explains explained states stated
@@ -91,17 +92,23 @@ def parse_answer(raw: str, n_passages: int) -> list[DraftSentence]:
 
 
 def _stem(word: str) -> str:
-    for suffix in ("ing", "ies", "es", "ed", "s"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 3:
-            return word[: -len(suffix)]
-    return word
+    """A crude suffix stripper: making/make → mak, companies/company → compan.
+
+    >>> [_stem(w) for w in ("making", "make", "used", "uses", "companies", "company")]
+    ['mak', 'mak', 'us', 'us', 'compan', 'compan']
+    """
+    for suffix in ("ing", "ies", "es", "ed", "s", "y"):
+        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
+            word = word[: -len(suffix)]
+            break
+    return word[:-1] if word.endswith("e") and len(word) >= 3 else word
 
 
 def content_words(text: str) -> set[str]:
     """Stemmed content words of a text.
 
     >>> sorted(content_words("He says the companies are investing in climate tech"))
-    ['climate', 'compan', 'invest', 'tech']
+    ['climat', 'compan', 'invest', 'tech']
     """
     return {_stem(w) for w in tokenize(text) if w not in STOPWORDS}
 
@@ -112,16 +119,23 @@ def lexical_support(claim: str, evidence: str) -> float:
     return len(words & content_words(evidence)) / len(words) if words else 0.0
 
 
-def evidence_sentences(hits: Sequence[Hit]) -> list[tuple[int, Segment]]:
-    """`(passage number, sentence)` for every distinct retrieved sentence, in passage order."""
-    seen: set[tuple[str, float, str]] = set()
+def evidence_units(hits: Sequence[Hit]) -> list[tuple[int, tuple[Segment, ...]]]:
+    """`(passage number, sentences)` for every retrieved sentence and every pair of neighbours.
+
+    A claim that merges two adjacent sentences is checked against both together (ALCE-style: the
+    claim must follow from the concatenation of what it cites).
+    """
+    seen: set[tuple] = set()
     out = []
     for n, hit in enumerate(hits, start=1):
-        for seg in hit.chunk.sentences:
-            key = (seg.source, seg.start, seg.text)
-            if key not in seen:
-                seen.add(key)
-                out.append((n, seg))
+        sents = hit.chunk.sentences
+        for size in (1, 2):
+            for i in range(len(sents) - size + 1):
+                group = sents[i:i + size]
+                key = tuple((s.source, s.start, s.text) for s in group)
+                if key not in seen:
+                    seen.add(key)
+                    out.append((n, group))
     return out
 
 
@@ -159,24 +173,27 @@ def verify(drafts: Sequence[DraftSentence], hits: Sequence[Hit], encode, thresho
     Returns:
         The checked sentences and the distinct citations they point at, in answer order.
     """
-    evidence = evidence_sentences(hits)
-    scores = support_matrix([claim_text(d.text, question) for d in drafts], [seg.text for _, seg in evidence], encode)
+    units = evidence_units(hits)
+    scores = support_matrix([claim_text(d.text, question) for d in drafts],
+                            [" ".join(s.text for s in group) for _, group in units], encode)
+    # A pair must do clearly better than a single sentence to be cited as a pair.
+    scores = scores - np.array([PAIR_PENALTY if len(group) > 1 else 0.0 for _, group in units], dtype=np.float32)
     citations: list[Citation] = []
     index_of: dict[tuple[str, float, str], int] = {}
     sentences = []
     for i, draft in enumerate(drafts):
-        row = scores[i] if len(evidence) else np.zeros(0)
-        cited_cols = [j for j, (n, _) in enumerate(evidence) if n in draft.cited]
-        pool = cited_cols if cited_cols and max(row[cited_cols]) >= threshold else range(len(evidence))
+        row = scores[i] if units else np.zeros(0)
+        cited_cols = [j for j, (n, _) in enumerate(units) if n in draft.cited]
+        pool = cited_cols if cited_cols and max(row[cited_cols]) >= threshold else range(len(units))
         ranked = sorted(pool, key=lambda j: -row[j])
-        chosen = [j for j in ranked[:max_per_sentence] if row[j] >= threshold and row[j] >= row[ranked[0]] - 0.1]
-        refs = []
+        chosen = [j for j in ranked[:1] if row[j] >= threshold]
+        refs: list[int] = []
         for j in chosen:
-            seg = evidence[j][1]
-            key = (seg.source, seg.start, seg.text)
-            if key not in index_of:
-                index_of[key] = len(citations)
-                citations.append(Citation(seg.timestamp, seg.start, seg.source, seg.text, seg.line, float(row[j])))
-            refs.append(index_of[key])
-        sentences.append(AnswerSentence(draft.text, tuple(refs), bool(refs)))
+            for seg in units[j][1][:max_per_sentence]:
+                key = (seg.source, seg.start, seg.text)
+                if key not in index_of:
+                    index_of[key] = len(citations)
+                    citations.append(Citation(seg.timestamp, seg.start, seg.source, seg.text, seg.line, float(row[j])))
+                refs.append(index_of[key])
+        sentences.append(AnswerSentence(draft.text, tuple(dict.fromkeys(refs)), bool(refs)))
     return tuple(sentences), tuple(citations)

@@ -39,7 +39,7 @@ def build_parser() -> argparse.ArgumentParser:
     ev = sub.add_parser("eval", help="score answer quality against a gold set and write reports")
     ev.add_argument("--qa", required=True, metavar="FILE.jsonl", help="gold set (see README for the schema)")
     ev.add_argument("--out", default="reports/eval", metavar="DIR", help="where report.{json,md,html} go")
-    ev.add_argument("--compare", action="store_true", help="run dense and hybrid retrieval at k=3 and k=5")
+    ev.add_argument("--compare", action="store_true", help="also run dense and hybrid retrieval at k=3 and k=5")
     ev.add_argument("--limit", type=int, help="only the first N questions (quick checks)")
     _common(ev)
 
@@ -195,7 +195,8 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     gold = load_gold(args.qa)[: args.limit]
     settings = settings_from(args)
-    configs = compare_configs() if args.compare else [EvalConfig(settings.retriever, settings.top_k)]
+    default = EvalConfig(settings.retriever, settings.top_k)
+    configs = compare_configs(default) if args.compare else [default]
     pipeline = Pipeline(settings).load()
     t0 = time.perf_counter()
     results = {}

@@ -9,9 +9,10 @@ from rag.retriever import Hit
 NO_ANSWER = "NOT IN TRANSCRIPT"
 
 SYSTEM = (
-    "Answer the question using the numbered transcript passages. Write one to three short sentences. "
+    "Answer the question using only the numbered transcript passages. "
+    "Give a direct, short answer in one or two sentences in your own words; do not copy whole passages. "
     "After each sentence, write the number of the passage it comes from in square brackets, like [2]. "
-    f"Only if none of the passages answers the question, reply: {NO_ANSWER}"
+    f"If the passages do not state the answer to this exact question, reply only: {NO_ANSWER}"
 )
 
 

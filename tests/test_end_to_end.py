@@ -36,3 +36,20 @@ def test_streaming_matches_the_final_answer(pipeline):
     assert len([e for e in events if isinstance(e, str)]) > 3  # really streamed, token by token
     assert events[-1].raw == text.strip()
     assert events[-1].timings_ms["first_token"] < events[-1].timings_ms["total"]
+
+
+def test_library_round_trip_cites_the_right_source_and_minute(tmp_path, settings, embedder, llm):
+    """add → ask → the citation names the added transcript and the right minute of that video."""
+    from rag.library import Library
+    from rag.pipeline import Pipeline
+    from rag.settings import seed_sources
+    from tests.conftest import ROOT
+
+    library = Library(tmp_path / "lib")
+    entry = library.add(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt", title="Agentic AI explained")
+    both = settings.with_(sources=seed_sources() + (entry.file,), library_dir=library.folder)
+    pipeline = Pipeline(both, embedder=embedder, llm=llm)
+    a = pipeline.ask("Which two example projects does the presenter point to in the description?")
+    assert not a.abstained, a.to_json()
+    assert "cold email" in a.text.lower() and "mcp" in a.text.lower(), a.text
+    assert any(c.source == "Agentic AI explained" and 12 * 60 <= c.seconds < 13 * 60 for c in a.citations), a.to_json()

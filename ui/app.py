@@ -23,16 +23,19 @@ log = logging.getLogger(__name__)
 
 ALL = "All transcripts"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
-EXAMPLES = [
-    "What does Gigascale invest in?",
-    "Why did Meta open-source PyTorch?",
-    "How much would the US grid have to grow by 2050?",
-]
+SEED_EXAMPLES = {  # example questions offered when the seed interview is among the sources
+    "The role of the CTO in the AI era": [
+        "What does Gigascale invest in?",
+        "Why did Meta open-source PyTorch?",
+        "How much would the US grid have to grow by 2050?",
+    ],
+}
 
 
 def _history(state: list[dict]) -> list[tuple[str, str]]:
-    """(question, answer text) turns for follow-up questions; abstentions are left out."""
-    return [(a["question"], a["answer"]) for a in state if not a["abstained"]]
+    """(question, answer text without timestamps) turns for follow-ups; abstentions are left out."""
+    return [(a["question"], " ".join(s["text"] for s in a["sentences"] if s["supported"]))
+            for a in state if not a["abstained"]]
 
 
 def build_demo(pipeline: Pipeline):
@@ -121,7 +124,9 @@ def build_demo(pipeline: Pipeline):
                                      elem_id="question", max_length=1000)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 source = gr.Dropdown(titles(), value=ALL, label="Search in", elem_id="source")
-                gr.Examples(EXAMPLES, inputs=box)
+                examples = [q for t in view["transcripts"] for q in SEED_EXAMPLES.get(t.title, [])]
+                if examples:
+                    gr.Examples(examples, inputs=box)
                 clear = gr.Button("New chat", elem_id="new-chat")
                 with gr.Accordion("Settings", open=False):
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to retrieve (top-k)")

@@ -24,9 +24,10 @@ class EvalConfig:
         return f"{self.retriever}-k{self.k}"
 
 
-def compare_configs() -> list[EvalConfig]:
-    """The configurations `--compare` runs: dense and hybrid retrieval at k=3 and k=5."""
-    return [EvalConfig(r, k) for r in ("dense", "hybrid") for k in (3, 5)]
+def compare_configs(default: EvalConfig) -> list[EvalConfig]:
+    """The configurations `--compare` runs: the default, then dense and hybrid retrieval at k=3 and k=5."""
+    grid = [EvalConfig(r, k) for r in ("dense", "hybrid") for k in (3, 5)]
+    return [default] + [c for c in grid if c != default]
 
 
 def retrieval_row(pipeline: Pipeline, item: GoldItem, searched: str, retriever: str) -> dict:
@@ -60,7 +61,7 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
         history = []
         if item.follows and item.follows in answers and not answers[item.follows].abstained:
             prev = answers[item.follows]
-            history = [(prev.question, prev.text)]
+            history = [(prev.question, prev.plain)]
         searched = search_query(item.question, history)
         answer = pipeline.ask(item.question, history, id=item.id, top_k=config.k, retriever=config.retriever)
         answers[item.id] = answer
