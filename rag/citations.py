@@ -23,7 +23,7 @@ import numpy as np
 
 from rag.answer import AnswerSentence, Citation
 from rag.retriever import Hit, tokenize
-from rag.segments import Segment, split_sentences
+from rag.segments import Segment, split_sentences, tidy_spacing
 
 MARKER_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
 # Times the model writes on its own (e.g. "[00:01:04]" or "at 12:30") are removed, never trusted.
@@ -56,11 +56,8 @@ def _numbers(marker_body: str) -> list[int]:
 
 
 def _tidy(text: str) -> str:
-    text = MARKER_RE.sub("", text)
-    text = MODEL_TIME_RE.sub("", text)
-    text = PASSAGE_WORD_RE.sub("", text)
-    text = re.sub(r"\s+", " ", text).strip()
-    return re.sub(r"\s+([.,;:!?])", r"\1", text)
+    """Remove passage markers, model-written times and "passage 2" mentions."""
+    return tidy_spacing(PASSAGE_WORD_RE.sub("", MODEL_TIME_RE.sub("", MARKER_RE.sub("", text))))
 
 
 def parse_answer(raw: str, n_passages: int) -> list[DraftSentence]:

@@ -46,6 +46,15 @@ _CAPTION_END = re.compile(r"""(?<=[.!?])["')\]]*\s+(?=\S)""")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "U.S.", "approx.")
 
 
+def tidy_spacing(text: str) -> str:
+    """Collapse white space and remove spaces before punctuation.
+
+    >>> tidy_spacing("  grows  fast , they say .")
+    'grows fast, they say.'
+    """
+    return re.sub(r"\s+([.,;:!?])", r"\1", re.sub(r"\s+", " ", text).strip())
+
+
 def split_sentences(text: str, lowercase_starts: bool = False) -> list[tuple[int, int]]:
     """Split text into sentences and return their (start, end) character spans.
 

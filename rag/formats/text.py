@@ -15,7 +15,7 @@ from __future__ import annotations
 import re
 
 from rag.errors import TranscriptError
-from rag.segments import Segment, split_sentences
+from rag.segments import Segment, split_sentences, tidy_spacing
 from rag.timecode import parse_time
 
 # Anything in brackets that looks like a time, valid or not, so bad ones are reported, not kept as text.
@@ -56,11 +56,7 @@ def _time(raw: str, path: str, text: str, offset: int) -> float:
 
 def _clean(fragment: str) -> str:
     """Remove markers and markup from a sentence and tidy its spacing."""
-    out = MARKER_RE.sub("", fragment)
-    out = _BLOCK_PREFIX.sub("", out)
-    out = _MARKUP.sub("", out)
-    out = re.sub(r"\s+", " ", out).strip()
-    return re.sub(r"\s+([.,;:!?])", r"\1", out)
+    return tidy_spacing(_MARKUP.sub("", _BLOCK_PREFIX.sub("", MARKER_RE.sub("", fragment))))
 
 
 def parse_prose(text: str, source: str, path: str) -> list[Segment]:
