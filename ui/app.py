@@ -13,7 +13,7 @@ import sys
 from pathlib import Path
 
 from rag.corpus import load_sources
-from rag.errors import RagError
+from rag.errors import LibraryError, RagError
 from rag.library import Library, titled_sources
 from rag.pipeline import Pipeline
 from rag.settings import Settings
@@ -36,6 +36,20 @@ def _history(state: list[dict]) -> list[tuple[str, str]]:
     """(question, answer text without timestamps) turns for follow-ups; abstentions are left out."""
     return [(a["question"], " ".join(s["text"] for s in a["sentences"] if s["supported"]))
             for a in state if not a["abstained"]]
+
+
+def register_upload(pipeline: Pipeline, path: Path, max_bytes: int = MAX_UPLOAD_BYTES):
+    """Validate an uploaded file, add it to the library and to the pipeline's sources.
+
+    Raises:
+        LibraryError, TranscriptError: with a message for the user; nothing is changed then.
+    """
+    size = path.stat().st_size
+    if size > max_bytes:
+        raise LibraryError(f"{path.name} is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB")
+    entry = Library(pipeline.settings.library_dir).add(path, title=path.stem)
+    pipeline.use_sources(pipeline.settings.sources + (entry.file,))
+    return entry
 
 
 def build_demo(pipeline: Pipeline):
@@ -92,11 +106,8 @@ def build_demo(pipeline: Pipeline):
         if file is None:
             return gr.update(), gr.update(), ""
         path = Path(file if isinstance(file, str) else file.name)
-        if path.stat().st_size > MAX_UPLOAD_BYTES:
-            raise gr.Error(f"{path.name} is larger than {MAX_UPLOAD_BYTES // 2**20} MB.")
         try:
-            entry = Library(pipeline.settings.library_dir).add(path, title=path.stem)
-            pipeline.use_sources(pipeline.settings.sources + (entry.file,))
+            entry = register_upload(pipeline, path)
         except RagError as exc:
             raise gr.Error(str(exc).replace(str(path.parent) + "/", "")) from None
         refresh()
