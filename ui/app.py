@@ -7,6 +7,7 @@ through Gradio's queue (concurrency 1), so users are answered in turn.
 
 from __future__ import annotations
 
+import html
 import logging
 import sys
 
@@ -73,10 +74,10 @@ def build_demo(pipeline: Pipeline):
     def chat_view(state: list[dict], pending: tuple[str, str] | None = None) -> list[dict]:
         messages = []
         for a in state:
-            messages.append({"role": "user", "content": a["question"]})
+            messages.append({"role": "user", "content": html.escape(a["question"])})
             messages.append({"role": "assistant", "content": answer_html(a, view["ids"], view["media"])})
         if pending:
-            messages.append({"role": "user", "content": pending[0]})
+            messages.append({"role": "user", "content": html.escape(pending[0])})
             messages.append({"role": "assistant", "content": streaming_html(pending[1]) if pending[1] else "…"})
         return messages
 
