@@ -52,7 +52,8 @@ def render(sentences: Sequence[AnswerSentence], citations) -> str:
     """The answer as text, each sentence followed by its verified `[hh:mm:ss]` times."""
     parts = []
     for s in sentences:
-        marks = "".join(f" [{citations[i].timestamp}]" for i in s.citations)
+        times = dict.fromkeys(citations[i].timestamp for i in s.citations)  # two sentences can share a time
+        marks = "".join(f" [{t}]" for t in times)
         parts.append(s.text + marks if s.supported else s.text + " (unsupported)")
     return " ".join(parts)
 

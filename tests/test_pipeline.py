@@ -90,3 +90,11 @@ def test_says_dont_know(text, refusal):
 
 def test_search_query_leaves_standalone_questions_alone():
     assert search_query("What does Gigascale invest in?", [("Earlier?", "x")]) == "What does Gigascale invest in?"
+
+
+def test_render_shows_each_moment_once():
+    from rag.answer import AnswerSentence, Citation
+    from rag.pipeline import render
+
+    cites = (Citation("00:15:53", 953.0, "t", "Heading"), Citation("00:15:53", 953.0, "t", "Sentence."))
+    assert render([AnswerSentence("Claim.", (0, 1), True)], cites) == "Claim. [00:15:53]"

@@ -64,3 +64,11 @@ def test_play_from_here_links(url, expected):
     assert media_link(url, 35.4) == expected
     out = answer_html(answer(), segment_ids([transcript()]), {"Talk": url})
     assert 'class="play"' in out and expected.replace("&", "&amp;") in out
+
+
+def test_one_chip_per_moment_in_a_sentence():
+    a = answer()
+    a["citations"].append({"timestamp": "00:00:35", "seconds": 35.0, "source": "Talk", "text": "Intro."})
+    a["sentences"][0]["citations"] = [0, 1]
+    out = answer_html(a, segment_ids([transcript()]))
+    assert out.split('<div class="sources">')[0].count("ts-chip") == 1

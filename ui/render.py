@@ -76,7 +76,8 @@ def answer_html(answer: dict, ids: dict[SegKey, str], media: dict[str, str | Non
         if not s["supported"]:
             parts.append(f'<span class="unsupported" title="not found in the transcript">{text}</span>')
             continue
-        parts.append(text + " " + " ".join(chip(cites[i], ids, media) for i in s["citations"]))
+        shown = {(cites[i]["source"], cites[i]["timestamp"]): i for i in reversed(s["citations"])}  # one chip per moment
+        parts.append(text + " " + " ".join(chip(cites[i], ids, media) for i in sorted(shown.values())))
     out = [f'<div class="answer">{" ".join(parts)}</div>']
     if answer.get("searched") and answer["searched"] != answer["question"]:
         out.insert(0, f'<div class="searched">Searched: {html.escape(answer["searched"])}</div>')
