@@ -17,8 +17,8 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="transcript file to search (repeatable; default: the transcripts in seeds/)")
     p.add_argument("--model", help="answer model: a packaged name (qwen2.5-coder-1.5b, qwen2.5-coder-0.5b), "
                                    "a local folder, a .gguf file or a hub id")
-    p.add_argument("--k", type=int, help="passages to retrieve (default 4)")
-    p.add_argument("--retriever", choices=["dense", "hybrid"], help="retrieval method (default dense)")
+    p.add_argument("--k", type=int, help="passages to retrieve (default 5)")
+    p.add_argument("--retriever", choices=["dense", "hybrid"], help="retrieval method (default hybrid)")
 
 
 def build_parser() -> argparse.ArgumentParser:

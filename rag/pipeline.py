@@ -156,7 +156,7 @@ class Pipeline:
         hits = self.retrieve(searched, top_k, retriever, source)
         t_retrieved = time.perf_counter()
         timings = {"retrieve": (t_retrieved - t0) * 1000}
-        best = hits[0].score if hits else 0.0
+        best = max((h.score for h in hits), default=0.0)  # fused (hybrid) order need not put it first
         base = dict(question=question, searched=searched, id=id)
         if best < self.settings.min_retrieval_score:
             timings["total"] = (time.perf_counter() - t0) * 1000

@@ -60,8 +60,8 @@ class Settings:
     library_dir: Path = field(default_factory=default_library_dir)
     llm: str = DEFAULT_LLM
     embed_model: str | None = None  # None: the packaged all-MiniLM-L6-v2
-    retriever: str = "dense"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank)
-    top_k: int = 4
+    retriever: str = "hybrid"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank)
+    top_k: int = 5
     chunk_max_chars: int = 400
     chunk_max_sentences: int = 6
     chunk_overlap: int = 1

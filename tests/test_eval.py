@@ -93,7 +93,7 @@ def test_retrieval_gate(settings, embedder, seed_index, gold, mode, floors):
 @pytest.mark.llm
 def test_end_to_end_gate(pipeline, gold):
     chosen = [g for g in gold if g.id in {"q01", "q14", "q24", "q04", "u01", "u02", "u04"}]
-    rows = evaluate(pipeline, chosen, EvalConfig("dense", 4), progress=False)
+    rows = evaluate(pipeline, chosen, EvalConfig(pipeline.settings.retriever, pipeline.settings.top_k), progress=False)
     s = summarize(rows)
     assert s["citation_accuracy"] >= 0.75, rows
     assert s["refusal_recall"] >= 0.66, rows

@@ -57,7 +57,7 @@ def test_prompt_numbers_passages_and_hides_times(scripted_pipeline):
     p = scripted_pipeline("NOT IN TRANSCRIPT")
     p.ask("What does Gigascale invest in?")
     user = p.llm.prompts[0][-1]["content"]
-    assert "[1] " in user and "[4] " in user and "[5] " not in user
+    assert "[1] " in user and "[5] " in user and "[6] " not in user
     assert "00:00:35" not in user
 
 
