@@ -23,8 +23,8 @@ def shifted(text: str, offset: float) -> str:
     from rag.timecode import format_time, parse_time
 
     def move(m: re.Match) -> str:
-        seconds = parse_time(m.group(0)) + offset
-        return f"{format_time(seconds)}.{int(round((seconds % 1) * 1000)):03d}"
+        ms = int(round((parse_time(m.group(0)) + offset) * 1000))
+        return f"{format_time(ms // 1000)}.{ms % 1000:03d}"
 
     return re.sub(r"\d\d:\d\d:\d\d\.\d\d\d", move, text)
 
@@ -55,6 +55,7 @@ def main() -> int:
 
     with tempfile.TemporaryDirectory() as tmp:
         path = make_long_vtt(args.hours, Path(tmp))
+        size_mib = path.stat().st_size / 2**20
         t = time.perf_counter()
         transcript = load_transcript(path)
         parse_s = time.perf_counter() - t
@@ -68,7 +69,7 @@ def main() -> int:
         build_index(settings, embedder)
         reload_s = time.perf_counter() - t
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    print(f"\nIndexing benchmark — {args.hours:g} h of YouTube captions, {path.stat().st_size / 2**20:.1f} MiB, "
+    print(f"\nIndexing benchmark — {args.hours:g} h of YouTube captions, {size_mib:.1f} MiB, "
           f"{n} sentences, {len(index.chunks)} chunks\n")
     print("| stage | seconds | sentences/s |\n|---|---|---|")
     print(f"| parse | {parse_s:.2f} | {n / parse_s:.0f} |")
