@@ -59,11 +59,6 @@ class LocalLLM:
         self._lm.eval()
         return self
 
-    def prompt_tokens(self, messages: list[dict]) -> int:
-        """How many tokens the chat-formatted prompt takes."""
-        self.load()
-        return len(self._tok(self._format(messages))["input_ids"])
-
     def count_tokens(self, text: str) -> int:
         """How many tokens a piece of generated text is."""
         self.load()
