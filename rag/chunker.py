@@ -18,8 +18,8 @@ class Chunk:
 
     @property
     def text(self) -> str:
-        """The sentences joined by spaces (what is embedded and shown to the model)."""
-        return " ".join(s.text for s in self.sentences)
+        """The sentences joined by spaces (what is embedded and shown to the model); a heading ends in ":"."""
+        return " ".join(s.text + ":" if s.is_heading else s.text for s in self.sentences)
 
     @property
     def start(self) -> float:

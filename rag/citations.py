@@ -125,7 +125,7 @@ def evidence_units(hits: Sequence[Hit]) -> list[tuple[int, tuple[Segment, ...]]]
     seen: set[tuple] = set()
     out = []
     for n, hit in enumerate(hits, start=1):
-        sents = hit.chunk.sentences
+        sents = tuple(s for s in hit.chunk.sentences if not s.is_heading)  # a heading is never a claim
         for size in (1, 2):
             for i in range(len(sents) - size + 1):
                 group = sents[i:i + size]

@@ -35,7 +35,7 @@ def _hash(*parts: str) -> str:
 
 def transcript_hash(t: Transcript) -> str:
     """Hash of a transcript's parsed content (title, times, texts, speakers)."""
-    rows = [t.title] + [f"{s.start}\t{s.speaker or ''}\t{s.text}" for s in t.segments]
+    rows = [t.title] + [f"{s.start}\t{s.speaker or ''}\t{s.kind}\t{s.text}" for s in t.segments]
     return _hash(*rows)
 
 

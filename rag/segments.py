@@ -21,6 +21,7 @@ class Segment:
         char_end: end offset (exclusive) in the decoded source text.
         speaker: who says it, when the transcript names a speaker.
         timed: False when the time was inherited from a neighbouring marker.
+        kind: "sentence", or "heading" for a section title: context for retrieval, never cited.
     """
 
     source: str
@@ -31,6 +32,11 @@ class Segment:
     char_end: int = 0
     speaker: str | None = None
     timed: bool = True
+    kind: str = "sentence"
+
+    @property
+    def is_heading(self) -> bool:
+        return self.kind == "heading"
 
     @property
     def timestamp(self) -> str:
@@ -95,6 +101,7 @@ class Transcript:
     segments: tuple[Segment, ...]
     format: str = "text"
     media_url: str | None = None
+    channel: str | None = None  # who published it (a `From:` line), when the file says
 
     @property
     def duration(self) -> float:

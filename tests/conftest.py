@@ -10,7 +10,7 @@ import pytest
 from rag.settings import Settings, default_cache_dir, seed_sources
 
 ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "seeds" / "cto-ai-era.md"
+SEED = ROOT / "seeds" / "cto-ai-era.txt"
 SEED_TITLE = "The role of the CTO in the AI era"
 
 

@@ -63,3 +63,11 @@ def test_terse_answer_is_checked_with_its_question(embedder):
     drafts = [DraftSentence("Python.", (2,))]
     sentences, _ = verify(drafts, hits(), embedder.encode, 0.55, question="What is his favourite programming language?")
     assert not sentences[0].supported
+
+
+def test_a_heading_is_never_cited(embedder):
+    heading = Segment("talk", 20, "Strategic Hardware Decisions", kind="heading")
+    claim = Segment("talk", 21, "Understanding the supply chain and owning critical parts is crucial.")
+    hit = Hit(Chunk(0, "talk", (heading, claim)), 0.9, 0)
+    sentences, citations = verify([DraftSentence("Strategic hardware decisions.", (1,))], [hit], embedder.encode, 0.55)
+    assert all(c.text != heading.text for c in citations)

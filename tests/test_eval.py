@@ -21,8 +21,8 @@ def gold():
 
 
 def test_gold_set_shape(gold):
-    assert len(gold) >= 40
-    assert sum(not g.answerable for g in gold) >= 8
+    assert len(gold) >= 45
+    assert sum(not g.answerable for g in gold) >= 12
     assert sum(len(g.timestamps) > 1 for g in gold) >= 3  # questions that need two passages
     assert sum(g.follows is not None for g in gold) >= 3
 
@@ -79,8 +79,8 @@ def test_reports_are_written_and_escaped(tmp_path):
 # --- regression gate: thresholds a little below what was measured (see the README / closing notes) ---
 
 @pytest.mark.parametrize("mode, floors", [
-    ("dense", {"recall@1": 0.75, "recall@3": 0.90, "recall@5": 0.95, "mrr": 0.85}),   # measured .82 .95 1.0 .90
-    ("hybrid", {"recall@1": 0.80, "recall@3": 0.92, "recall@5": 0.92, "mrr": 0.88}),  # measured .86 .97 .97 .93
+    ("dense", {"recall@1": 0.68, "recall@3": 0.76, "recall@5": 0.86, "mrr": 0.76}),   # measured .72 .80 .90 .80
+    ("hybrid", {"recall@1": 0.64, "recall@3": 0.84, "recall@5": 0.88, "mrr": 0.77}),  # measured .69 .88 .92 .81
 ])
 def test_retrieval_gate(settings, embedder, seed_index, gold, mode, floors):
     from rag.pipeline import Pipeline
@@ -92,7 +92,7 @@ def test_retrieval_gate(settings, embedder, seed_index, gold, mode, floors):
 
 @pytest.mark.llm
 def test_end_to_end_gate(pipeline, gold):
-    chosen = [g for g in gold if g.id in {"q01", "q14", "q24", "q04", "u01", "u02", "u04"}]
+    chosen = [g for g in gold if g.id in {"q01", "q28", "q25", "q12", "u01", "u02", "u04"}]
     rows = evaluate(pipeline, chosen, EvalConfig(pipeline.settings.retriever, pipeline.settings.top_k), progress=False)
     s = summarize(rows)
     assert s["citation_accuracy"] >= 0.75, rows

@@ -57,7 +57,7 @@ def test_cli_add_list_remove(tmp_path, monkeypatch, capsys):
     assert main(["add", str(YOUTUBE), "--title", "Agentic AI"]) == 0
     assert main(["list"]) == 0
     out = capsys.readouterr().out
-    assert "[library] Agentic AI  (vtt" in out and "[seed]    cto-ai-era.md" in out
+    assert "[library] Agentic AI  (vtt" in out and "[seed]    cto-ai-era.txt" in out
     assert Settings.from_env().sources == seed_sources() + (Library().entries()[0].file,)
     assert main(["add", str(tmp_path / "missing.vtt")]) == 2
     assert "no such file" in capsys.readouterr().err

@@ -6,11 +6,11 @@ from rag.retriever import Retriever
 
 PARAPHRASES = [
     ("What kind of startups does the guest's fund back?", "00:00:35"),
-    ("Which nearest-neighbour search library came out of Meta's lab?", "00:16:04"),
-    ("By how much must America expand its electricity network by mid-century?", "00:02:19"),
     ("When did he begin doing AI work at Facebook?", "00:13:37"),
-    ("Why give away core AI tools for free?", "00:17:25"),
-    ("Is energy the main constraint on human progress?", "00:03:44"),
+    ("Why did Meta give away foundational AI software for free?", "00:15:56"),
+    ("How did Meta change the way it got its data center equipment?", "00:21:20"),
+    ("Does he expect the job of a CTO to change much?", "00:39:40"),
+    ("How could AI change how big engineering teams are?", "00:41:50"),
 ]
 
 

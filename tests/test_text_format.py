@@ -1,5 +1,6 @@
 """Plain-text transcripts: the seed's prose-with-markers layout and timed lines."""
 
+import re
 from pathlib import Path
 
 import pytest
@@ -14,50 +15,111 @@ def seed():
     return load_transcript(SEED, SEED_TITLE)
 
 
+def test_seed_is_the_users_file_byte_for_byte():
+    shared = SEED.parent.parent.parent / "shared" / "seeds" / SEED.name
+    if not shared.exists():
+        pytest.skip("../shared/seeds is not beside this checkout")
+    assert SEED.read_bytes() == shared.read_bytes()
+
+
 def test_seed_counts(seed):
     assert seed.format == "markers"
-    assert len(seed.segments) == 38
-    assert sum(s.timed for s in seed.segments) == 28  # one sentence per marker in the file
-    assert SEED.read_text().count("[00:") == 28
+    assert len(seed.segments) == 46
+    assert sum(s.is_heading for s in seed.segments) == 8
+    assert sum(s.timed for s in seed.segments) == 33
+
+
+def test_every_marker_lands_on_exactly_one_sentence_in_order(seed):
+    markers = re.findall(r"\[(\d\d:\d\d:\d\d)\]", SEED.read_text("utf-8"))
+    assert len(markers) == 33
+    assert [s.timestamp for s in seed.segments if s.timed] == markers
+    assert all(not s.is_heading for s in seed.segments if s.timed)
 
 
 @pytest.mark.parametrize("start_of_sentence, time", [
-    ("Gigascale puts its money into companies", "00:00:35"),
-    ("The guest, Mike Schroepfer, was the CTO of Facebook", "00:00:31"),
-    ("The lab also released other models and algorithms, among them Faiss", "00:16:04"),
-    ("Even without AI, the United States would have to grow its grid", "00:02:19"),
-    ("Meta going all in on open weights", "00:43:27"),
+    # the marker stands before the closing full stop
+    ("His current venture, Gigascale, invests in companies utilizing technology", "00:00:35"),
+    # the marker follows a closing quote
+    ("It’s like, okay, cool, like I’m expressing my thoughts", "00:40:20"),
+    ("Mike Schreer, former CTO at Facebook (for 9 years)", "00:00:31"),
+    ("He started working in AI at Facebook in 2013", "00:13:37"),
+    # an unmarked sentence takes the next marker's time
+    ("AI is to coding the way like JavaScript is to C is to Assembly Language.", "00:40:20"),
+    ("Mike Schreer’s career spans significant technological shifts", "00:13:37"),
+    # bullet items are sentences of their own
+    ("Problem Identification: Determining “what problems are we trying to solve", "00:40:50"),
+    ("Team Organization: Organizing “this group of smart humans", "00:40:53"),
+    ("Embrace higher abstraction:", "00:10:03"),
+    ("Focus on system design:", "00:20:26"),
+    ("Strategic supply chain management:", "00:21:00"),
+    ("Prioritize problem-solving:", "00:40:50"),
+    ("Adapt to rapid change:", "00:22:55"),
+    # the body of the callout, after its title
+    ("Meta’s strategy of open-sourcing foundational AI technologies", "00:15:56"),
+    ("For a CTO, this means leveraging community contributions", "00:18:25"),
 ])
 def test_seed_sentence_times(seed, start_of_sentence, time):
     matches = [s for s in seed.segments if s.text.startswith(start_of_sentence)]
-    assert len(matches) == 1
+    assert len(matches) == 1, [s.text for s in matches]
     assert matches[0].timestamp == time
-    assert "[" not in matches[0].text  # the marker is removed from the text
+    assert not matches[0].is_heading
+    assert "[" not in matches[0].text and "•" not in matches[0].text  # marker and bullet removed
+
+
+def test_headings_are_headings(seed):
+    assert [s.text for s in seed.segments if s.is_heading] == [
+        "Background: Mike Schreer’s Journey", "The Evolving Developer Landscape", "The Future CTO’s Focus",
+        "Strategic Hardware Decisions", "The Challenge of Foresight", "Impact on Organization Size",
+        "Key Takeaways for CTOs in the AI Era", "Role of Open Source",
+    ]
+
+
+def test_from_line_is_metadata_not_a_sentence(seed):
+    assert seed.channel == "redpointai"
+    assert not any("redpointai" in s.text for s in seed.segments)
+
+
+def test_callout_title_is_a_heading_without_its_syntax(seed):
+    title = next(s for s in seed.segments if s.text == "Role of Open Source")
+    assert title.is_heading
+    assert not any("[!info]" in s.text for s in seed.segments)
 
 
 def test_unmarked_text_takes_the_next_marker_time(seed):
-    heading = next(s for s in seed.segments if s.text == "A career across platform shifts")
-    plain = next(s for s in seed.segments if s.text.startswith("His career spans"))
+    heading = next(s for s in seed.segments if s.text == "Background: Mike Schreer’s Journey")
+    plain = next(s for s in seed.segments if s.text.startswith("Mike Schreer’s career spans"))
     assert (heading.timestamp, plain.timestamp) == ("00:13:37", "00:13:37")
     assert not heading.timed and not plain.timed
 
 
 def test_spans_point_back_into_the_file(seed):
-    text = SEED.read_text()
+    text = SEED.read_text("utf-8")
     for seg in seed.segments:
         original = text[seg.char_start:seg.char_end]
-        assert seg.text.split()[0].strip("#*") in original
+        assert seg.text.split()[0].strip("“") in original
         assert text.count("\n", 0, seg.char_start) + 1 == seg.line
 
 
 def test_no_text_is_lost(seed):
-    """Every word of the file (markers and markup aside) survives parsing, in order."""
-    import re
-
-    text = re.sub(r"\[\d\d:\d\d:\d\d\]|#+", " ", SEED.read_text())
-    words = re.findall(r"[A-Za-z0-9']+", text)
-    parsed = re.findall(r"[A-Za-z0-9']+", " ".join(s.text for s in seed.segments))
+    """Every word of the file (markers, callout syntax and the From: line aside) survives parsing, in order."""
+    text = re.sub(r"\[\d\d:\d\d:\d\d\]|\[!info\]\+|^From: redpointai", " ", SEED.read_text("utf-8"))
+    words = re.findall(r"[A-Za-z0-9'’]+", text)
+    parsed = re.findall(r"[A-Za-z0-9'’]+", " ".join(s.text for s in seed.segments))
     assert parsed == words
+
+
+@pytest.mark.parametrize("content, expected", [
+    ("# Intro\nIt starts here [00:00:05].", [("heading", "Intro", "00:00:05"), ("sentence", "It starts here.", "00:00:05")]),
+    ("> [!note] Aside\nA remark [00:00:07].", [("heading", "Aside", "00:00:07"), ("sentence", "A remark.", "00:00:07")]),
+    ("[!info]+ Open Source Meta’s plan worked [00:00:09].",
+     [("heading", "Open Source", "00:00:09"), ("sentence", "Meta’s plan worked.", "00:00:09")]),
+    ("Items:\n  • one thing [00:00:01].\n  • another thing [00:00:02].",
+     [("sentence", "Items:", "00:00:01"), ("sentence", "one thing.", "00:00:01"), ("sentence", "another thing.", "00:00:02")]),
+    ("From: some channel\nBy: Alice\n\nIt starts [00:00:03].", [("sentence", "It starts.", "00:00:03")]),
+])
+def test_layout_rules(content, expected):
+    t = parse_transcript(content, "x", "x.txt")
+    assert [(s.kind, s.text, s.timestamp) for s in t.segments] == expected
 
 
 def test_marker_after_the_full_stop_closes_the_sentence_before():

@@ -37,7 +37,7 @@ def test_api_returns_the_cli_json(app_url):
     assert set(result) >= {"id", "question", "answer", "abstained", "citations", "timings_ms"}
     assert result["abstained"] is False
     assert {"timestamp": "00:00:35", "seconds": 35.0, "source": "The role of the CTO in the AI era",
-            "text": "Gigascale puts its money into companies that use technology to fight climate change."} in result["citations"]
+            "text": "His current venture, Gigascale, invests in companies utilizing technology to combat climate change."} in result["citations"]
 
 
 @pytest.mark.llm
@@ -60,8 +60,8 @@ def test_browser_chip_highlights_the_cited_sentence(app_url, tmp_path: Path):
         expect(streaming.first).to_be_visible(timeout=120_000)
         chip = page.locator("#chat a.ts-chip", has_text="[00:00:35]").first
         expect(chip).to_be_visible(timeout=180_000)
-        assert "Gigascale puts its money" in chip.get_attribute("title")
-        target = page.locator("#transcript .seg", has_text="Gigascale puts its money")
+        assert "Gigascale, invests in companies" in chip.get_attribute("title")
+        target = page.locator("#transcript .seg", has_text="Gigascale, invests in companies")
         chip.click()
         expect(target).to_have_class("seg hl")
         expect(target).to_be_in_viewport()

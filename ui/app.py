@@ -27,8 +27,8 @@ MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 SEED_EXAMPLES = {  # example questions offered when the seed interview is among the sources
     "The role of the CTO in the AI era": [
         "What does Gigascale invest in?",
-        "Why did Meta open-source PyTorch?",
-        "How much would the US grid have to grow by 2050?",
+        "Which responsibilities stay at the core of the CTO job?",
+        "Why did Meta open-source PyTorch and Llama?",
     ],
 }
 

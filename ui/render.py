@@ -43,8 +43,13 @@ def transcript_html(transcripts: Sequence[Transcript], ids: dict[SegKey, str]) -
     out = ['<div class="transcript-panel" id="transcript-panel">']
     for t in transcripts:
         out.append(f'<h3 class="source-title">{html.escape(t.title)}</h3>')
+        if t.channel:
+            out.append(f'<div class="channel">From: {html.escape(t.channel)}</div>')
         for seg in t.segments:
             sid = ids[seg_key(seg.source, seg.start, seg.text)]
+            if seg.is_heading:
+                out.append(f'<h4 class="seg-heading" id="{sid}">{html.escape(seg.text)}</h4>')
+                continue
             who = f'<b class="speaker">{html.escape(seg.speaker)}:</b> ' if seg.speaker else ""
             out.append(f'<p class="seg" id="{sid}" data-t="{seg.start:g}"><span class="ts">[{seg.timestamp}]</span> '
                        f"{who}{html.escape(seg.text)}</p>")
@@ -98,6 +103,8 @@ def streaming_html(text: str) -> str:
 CSS = """
 .transcript-panel { max-height: 70vh; overflow-y: auto; padding-right: 8px; }
 .transcript-panel .seg { margin: 4px 0; padding: 2px 4px; border-radius: 4px; }
+.transcript-panel .seg-heading { margin: 12px 0 4px 0; font-size: 1em; }
+.transcript-panel .channel { color: #777; font-size: 0.85em; }
 .transcript-panel .seg .ts { color: #777; font-family: monospace; font-size: 0.85em; }
 .transcript-panel .seg.hl { background: #ffe58a; outline: 2px solid #e0b400; }
 a.ts-chip { font-family: monospace; font-size: 0.85em; background: #e8f0fe; color: #1a56c4 !important;

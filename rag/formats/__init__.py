@@ -63,7 +63,9 @@ def parse_transcript(content: str, title: str, path: str) -> Transcript:
         segments, fmt = text_format.parse_prose(content, title, path), "markers"
     else:
         raise TranscriptError(f"{path}: no timestamps found; accepted formats: {ACCEPTED}")
-    return Transcript(title=title, path=path, segments=tuple(segments), format=fmt)
+    meta = text_format.parse_header(content)[0] if fmt == "markers" else {}
+    channel = next((meta[k] for k in ("from", "channel", "author", "by", "source") if k in meta), None)
+    return Transcript(title=title, path=path, segments=tuple(segments), format=fmt, channel=channel)
 
 
 def load_transcript(path: str | Path, title: str | None = None) -> Transcript:

@@ -22,7 +22,13 @@ from rag.timecode import parse_time
 MARKER_RE = re.compile(r"\[\s*(\d+(?::\d+)+(?:[.,]\d+)?)\s*\]")
 LINE_TIME_RE = re.compile(r"^\s*(\[?)\s*(\d+(?::\d+)+(?:[.,]\d+)?)\s*(\]?)\s*(?:[-–—|]\s*)?")
 SPEAKER_RE = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|SPEAKER[_ ]\d+|Speaker \d+):\s+")
-_BLOCK_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+]\s+|\d+[.)]\s+|>\s*)")
+_BLOCK_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•‣◦▪]\s+|\d+[.)]\s+|>\s*)")
+_HEADING_PREFIX = re.compile(r"^\s*#{1,6}\s+")
+# An Obsidian callout, `[!info]+ Title`, optionally quoted with `>`.
+_CALLOUT = re.compile(r"^\s*(?:>\s*)?\[![A-Za-z-]+\][+-]?[ \t]*(.*)$")
+_HEADER_LINE = re.compile(r"^(From|By|Author|Channel|Source|Published|Date|Url|Link|Guest|Host):[ \t]*(\S.*)$", re.I)
+_TITLE_JOINERS = frozenset("of the and for in on a an to with at by vs or".split())
+_CLOSING = tuple(".!?:;,…\"”’)")
 _MARKUP = re.compile(r"\*\*|__|`")
 
 
@@ -59,15 +65,49 @@ def _clean(fragment: str) -> str:
     return tidy_spacing(_MARKUP.sub("", _BLOCK_PREFIX.sub("", MARKER_RE.sub("", fragment))))
 
 
+def parse_header(text: str) -> tuple[dict[str, str], int]:
+    """Leading `Key: value` lines (`From: redpointai`) are metadata, not sentences to cite.
+
+    Returns the metadata (lower-case keys) and the offset where the transcript proper begins.
+
+    >>> parse_header("From: redpointai\\n\\nIt starts [00:00:01].")
+    ({'from': 'redpointai'}, 18)
+    """
+    meta: dict[str, str] = {}
+    offset = 0
+    for line in text.splitlines(keepends=True):
+        m = _HEADER_LINE.match(line)
+        if m and not MARKER_RE.search(line):
+            meta[m.group(1).lower()] = m.group(2).strip()
+        elif line.strip() or not meta:
+            break
+        offset += len(line)
+    return (meta, offset) if meta else ({}, 0)
+
+
 def parse_prose(text: str, source: str, path: str) -> list[Segment]:
     """Parse prose whose sentences are followed by `[hh:mm:ss]` markers.
+
+    A marker belongs to the sentence it ends, also when it stands before the closing full stop
+    (`... climate change [00:00:35].`) or after a closing quote (`... way” [00:40:20].`). Each bullet
+    item is a sentence of its own. Headings (a `#` line, an Obsidian callout title, or a lone short
+    line without a marker or closing punctuation) become `kind="heading"` segments: context, never a
+    claim. Leading `Key: value` lines are metadata (see `parse_header`).
 
     Raises:
         TranscriptError: on a malformed marker (with file and line) or when there is no marker.
     """
     pending: list[dict] = []  # sentences in order; "time" is None until a marker closes them
-    for block_start, block_end in _blocks(text):
+    for block_start, block_end, kind in _blocks(text, parse_header(text)[1]):
         block = text[block_start:block_end]
+        if kind == "heading":
+            for m in MARKER_RE.finditer(block):  # a malformed marker is reported even here
+                _time(m.group(1), path, text, block_start + m.start())
+            clean = _clean(block)
+            if clean:
+                pending.append({"block": block_start, "start": block_start, "end": block_end, "text": clean,
+                                "time": None, "kind": "heading"})
+            continue
         for a, b in split_sentences(block):
             start, end = block_start + a, block_start + b
             frag = text[start:end]
@@ -85,10 +125,10 @@ def parse_prose(text: str, source: str, path: str) -> list[Segment]:
                     pending[-1]["time"] = times[-1]
                 continue
             pending.append({"block": block_start, "start": start, "end": end, "text": clean,
-                            "time": times[-1] if times else None})
+                            "time": times[-1] if times else None, "kind": "sentence"})
     if not any(p["time"] is not None for p in pending):
         raise TranscriptError(f"{path}: no timestamps found; expected [hh:mm:ss] markers or timed lines")
-    # Unmarked sentences take the next marker's time; the tail takes the last one's.
+    # Unmarked sentences and headings take the next marker's time; the tail takes the last one's.
     next_time = None
     for p in reversed(pending):
         if p["time"] is not None:
@@ -104,31 +144,79 @@ def parse_prose(text: str, source: str, path: str) -> list[Segment]:
         last = p["time"]
     return [
         Segment(source=source, start=p["time"], text=p["text"], line=_line_of(text, p["start"]),
-                char_start=p["start"], char_end=p["end"], timed=p["timed"])
+                char_start=p["start"], char_end=p["end"], timed=p["timed"], kind=p["kind"])
         for p in pending
     ]
 
 
-def _blocks(text: str) -> list[tuple[int, int]]:
-    """Paragraph spans; headings and list items are blocks of their own."""
-    blocks: list[tuple[int, int]] = []
+def _callout_title(rest: str) -> int:
+    """Length of the title at the start of a callout line whose body follows on the same line.
+
+    The title is the run of capitalised words (and short joining words) before the body's first
+    sentence, which starts with the run's last capitalised word: `Role of Open Source Meta’s strategy`
+    → `Role of Open Source`. Returns 0 when no title can be told apart.
+
+    >>> rest = "Role of Open Source Meta’s strategy of open-sourcing"
+    >>> rest[:_callout_title(rest)]
+    'Role of Open Source'
+    """
+    words = list(re.finditer(r"\S+", rest))
+    run = 0
+    while run < len(words) and (words[run].group(0)[0].isupper() or words[run].group(0) in _TITLE_JOINERS):
+        run += 1
+    if run == len(words):
+        return len(rest)
+    capitals = [i for i in range(run) if words[i].group(0)[0].isupper()]
+    body = capitals[-1] if capitals else 0
+    return words[body - 1].end() if body > 0 else 0
+
+
+def _blocks(text: str, begin: int = 0) -> list[tuple[int, int, str]]:
+    """`(start, end, kind)` of every paragraph, list item and heading; kind is "text" or "heading"."""
+    blocks: list[tuple[int, int, str]] = []
     start = None
-    offset = 0
-    for line in text.splitlines(keepends=True):
-        stripped = line.strip()
-        own_block = bool(_BLOCK_PREFIX.match(line)) and stripped
-        if not stripped or own_block:
-            if start is not None:
-                blocks.append((start, offset))
-                start = None
-            if own_block:
-                blocks.append((offset, offset + len(line.rstrip("\r\n"))))
+    offset = begin
+
+    def close(end: int) -> None:
+        nonlocal start
+        if start is not None:
+            blocks.append((start, end, "text"))
+            start = None
+
+    for line in text[begin:].splitlines(keepends=True):
+        body = line.rstrip("\r\n")
+        stripped = body.strip()
+        callout = _CALLOUT.match(body)
+        if not stripped:
+            close(offset)
+        elif callout:
+            close(offset)
+            rest_at = offset + callout.start(1)
+            rest = callout.group(1)
+            title_len = _callout_title(rest) if MARKER_RE.search(rest) else len(rest.rstrip())
+            if title_len:
+                blocks.append((rest_at, rest_at + title_len, "heading"))
+            if rest[title_len:].strip():
+                start = rest_at + title_len + (len(rest[title_len:]) - len(rest[title_len:].lstrip()))
+        elif _HEADING_PREFIX.match(body):
+            close(offset)
+            blocks.append((offset, offset + len(body), "heading"))
+        elif _BLOCK_PREFIX.match(body):
+            close(offset)
+            blocks.append((offset, offset + len(body), "text"))
         elif start is None:
             start = offset
         offset += len(line)
-    if start is not None:
-        blocks.append((start, offset))
-    return blocks
+    close(offset)
+    return [(a, b, "heading" if kind == "text" and _looks_like_heading(text[a:b]) else kind)
+            for a, b, kind in blocks]
+
+
+def _looks_like_heading(block: str) -> bool:
+    """A lone short line with no marker and no closing punctuation (`Strategic Hardware Decisions`)."""
+    line = block.strip()
+    return ("\n" not in line and not MARKER_RE.search(line) and not _BLOCK_PREFIX.match(block)
+            and not line.endswith(_CLOSING) and len(line.split()) <= 14)
 
 
 def parse_timed_lines(text: str, source: str, path: str) -> list[Segment]:
