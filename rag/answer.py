@@ -32,6 +32,27 @@ class AnswerSentence:
 
 
 @dataclass(frozen=True)
+class Trace:
+    """What the pipeline computed on the way to an answer, for the evaluation and the UI to read.
+
+    Attributes:
+        context: "whole" (every sentence numbered), "retrieve" (top-k passages) or "none" (not asked).
+        hits: the retrieved passages, best first.
+        passages: what the model was shown, by number: `passages[n - 1]` is what `[n]` refers to.
+        drafts: the model's answer sentences as parsed, with the numbers it cited itself.
+    """
+
+    context: str
+    hits: tuple = ()
+    passages: tuple = ()
+    drafts: tuple = ()
+
+    def model_cited(self) -> tuple:
+        """The sentences the model's own markers pointed at, before verification."""
+        return tuple(s for d in self.drafts for n in d.cited for s in self.passages[n - 1])
+
+
+@dataclass(frozen=True)
 class Answer:
     """A cited answer; `abstained` means the transcript does not answer the question."""
 
@@ -45,6 +66,7 @@ class Answer:
     reason: str = ""
     timings_ms: dict = field(default_factory=dict)
     id: str | None = None
+    trace: Trace | None = field(default=None, compare=False, repr=False)
 
     @property
     def plain(self) -> str:
@@ -62,5 +84,6 @@ class Answer:
             "sentences": [{"text": s.text, "citations": list(s.citations), "supported": s.supported}
                           for s in self.sentences],
             "searched": self.searched,
+            "context": self.trace.context if self.trace else None,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }

@@ -17,12 +17,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 from dataclasses import dataclass
 
 import numpy as np
 
 from rag.answer import AnswerSentence, Citation
-from rag.retriever import Hit, tokenize
+from rag.retriever import tokenize
 from rag.segments import Segment, split_sentences, tidy_spacing
 
 MARKER_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
@@ -88,24 +89,28 @@ def parse_answer(raw: str, n_passages: int) -> list[DraftSentence]:
     return out
 
 
-def _stem(word: str) -> str:
-    """A crude suffix stripper: making/make → mak, companies/company → compan.
+@lru_cache(maxsize=1)
+def _stemmer():
+    import snowballstemmer
 
-    >>> [_stem(w) for w in ("making", "make", "used", "uses", "companies", "company")]
-    ['mak', 'mak', 'us', 'us', 'compan', 'compan']
+    return snowballstemmer.stemmer("english")
+
+
+@lru_cache(maxsize=65536)
+def _stem(word: str) -> str:
+    """The Snowball (Porter2) English stem: making/make → make, companies/company → compani.
+
+    >>> [_stem(w) for w in ("making", "make", "buying", "buy", "companies", "company", "carefully", "careful")]
+    ['make', 'make', 'buy', 'buy', 'compani', 'compani', 'care', 'care']
     """
-    for suffix in ("ing", "ies", "es", "ed", "s", "y"):
-        if word.endswith(suffix) and len(word) - len(suffix) >= 2:
-            word = word[: -len(suffix)]
-            break
-    return word[:-1] if word.endswith("e") and len(word) >= 3 else word
+    return _stemmer().stemWord(word)
 
 
 def content_words(text: str) -> set[str]:
     """Stemmed content words of a text.
 
     >>> sorted(content_words("He says the companies are investing in climate tech"))
-    ['climat', 'compan', 'invest', 'tech']
+    ['climat', 'compani', 'invest', 'tech']
     """
     return {_stem(w) for w in tokenize(text) if w not in STOPWORDS}
 
@@ -116,23 +121,30 @@ def lexical_support(claim: str, evidence: str) -> float:
     return len(words & content_words(evidence)) / len(words) if words else 0.0
 
 
-def evidence_units(hits: Sequence[Hit]) -> list[tuple[int, tuple[Segment, ...]]]:
-    """`(passage number, sentences)` for every retrieved sentence and every pair of neighbours.
+def evidence_units(passages: Sequence[Sequence[Segment]]) -> list[tuple[int, tuple[Segment, ...]]]:
+    """`(passage number, sentences)` for every sentence shown to the model and every pair of neighbours.
 
     A claim that merges two adjacent sentences is checked against both together (ALCE-style: the
-    claim must follow from the concatenation of what it cites).
+    claim must follow from the concatenation of what it cites). Neighbours are adjacent sentences of
+    one passage, or consecutive one-sentence passages of one transcript (a numbered whole transcript).
     """
     seen: set[tuple] = set()
     out = []
-    for n, hit in enumerate(hits, start=1):
-        sents = tuple(s for s in hit.chunk.sentences if not s.is_heading)  # a heading is never a claim
-        for size in (1, 2):
-            for i in range(len(sents) - size + 1):
-                group = sents[i:i + size]
-                key = tuple((s.source, s.start, s.text) for s in group)
-                if key not in seen:
-                    seen.add(key)
-                    out.append((n, group))
+    flat = [(n, s) for n, sents in enumerate(passages, start=1) for s in sents if not s.is_heading]
+    for size in (1, 2):
+        for i in range(len(flat) - size + 1):
+            window = flat[i:i + size]
+            n = window[0][0]
+            group = tuple(s for _, s in window)
+            if size == 2:
+                same = window[1][0] == n
+                consecutive = window[1][0] == n + 1 and len(passages[n - 1]) == 1 and len(passages[n]) == 1
+                if group[0].source != group[1].source or not (same or consecutive):
+                    continue  # only neighbours: one passage, or consecutive single-sentence passages
+            key = tuple((s.source, s.start, s.text) for s in group)
+            if key not in seen:
+                seen.add(key)
+                out.append((n, group))
     return out
 
 
@@ -155,13 +167,13 @@ def claim_text(sentence: str, question: str) -> str:
     return sentence if len(content_words(sentence)) >= 4 or not question else f"{question} {sentence}"
 
 
-def verify(drafts: Sequence[DraftSentence], hits: Sequence[Hit], encode, threshold: float,
+def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]], encode, threshold: float,
            max_per_sentence: int = 2, question: str = "") -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
-    """Attribute each answer sentence to the retrieved sentence(s) that support it.
+    """Attribute each answer sentence to the transcript sentence(s) that support it.
 
     Args:
         drafts: parsed answer sentences.
-        hits: the passages the model was shown, in prompt order.
+        passages: the numbered passages the model was shown (each a tuple of sentences), in order.
         encode: `encode(texts) -> unit vectors` (the embedder).
         threshold: the least support that counts.
         max_per_sentence: at most this many citations per answer sentence.
@@ -170,7 +182,7 @@ def verify(drafts: Sequence[DraftSentence], hits: Sequence[Hit], encode, thresho
     Returns:
         The checked sentences and the distinct citations they point at, in answer order.
     """
-    units = evidence_units(hits)
+    units = evidence_units(passages)
     scores = support_matrix([claim_text(d.text, question) for d in drafts],
                             [" ".join(s.text for s in group) for _, group in units], encode)
     # A pair must do clearly better than a single sentence to be cited as a pair.

@@ -19,6 +19,16 @@ def _common(p: argparse.ArgumentParser) -> None:
                                    "a local folder, a .gguf file or a hub id")
     p.add_argument("--k", type=int, help="passages to retrieve (default 5)")
     p.add_argument("--retriever", choices=["dense", "hybrid"], help="retrieval method (default hybrid)")
+    p.add_argument("--context", choices=["auto", "whole", "retrieve"],
+                   help="what the model reads: the whole transcript (a cached prefix), the top-k passages, "
+                        "or auto: whole when it fits (default)")
+    p.add_argument("--engine", choices=["llama-cpp", "transformers", "openai"],
+                   help="answer engine (default llama-cpp; openai when --llm-url is given)")
+    p.add_argument("--llm-url", metavar="URL", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 "
+                                                    "(key from TRANSCRIPT_RAG_LLM_KEY)")
+    p.add_argument("--llm-model", metavar="NAME", help="the model name the server expects")
+    p.add_argument("--prompt-lookup", action="store_true", default=None,
+                   help="llama.cpp prompt-lookup decoding (draft tokens copied from the prompt)")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -64,7 +74,9 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from(args: argparse.Namespace) -> Settings:
     """The one place flags become settings."""
     sources = tuple(str(Path(s)) for s in args.source) if getattr(args, "source", None) else None
-    return Settings.from_env(sources=sources, llm=args.model, top_k=args.k, retriever=args.retriever)
+    return Settings.from_env(sources=sources, llm=args.model, top_k=args.k, retriever=args.retriever,
+                             context=args.context, engine=args.engine, llm_url=args.llm_url,
+                             llm_model=args.llm_model, prompt_lookup=args.prompt_lookup)
 
 
 def print_answer(answer, as_json: bool) -> None:
@@ -122,17 +134,19 @@ def cmd_index(args: argparse.Namespace) -> int:
 
     settings = settings_from(args)
     t0 = time.perf_counter()
-    index = build_index(settings, Embedder(settings.embed_model).load())
+    embedder = Embedder(settings.embed_model).load()
+    index = build_index(settings, embedder)
     sources = sorted({c.source for c in index.chunks})
     sentences = len({(s.source, s.start, s.text) for c in index.chunks for s in c.sentences})
     print(f"Index ready: {len(index.chunks)} chunks, {sentences} sentences from {len(sources)} transcript(s) "
           f"in {time.perf_counter() - t0:.1f}s ({settings.index_dir})")
     if args.with_model:
-        from rag.generator import LocalLLM
+        from rag.pipeline import Pipeline
 
         t0 = time.perf_counter()
-        LocalLLM(settings.llm, settings.models_dir).load()
-        print(f"Answer model {settings.llm} ready in {time.perf_counter() - t0:.1f}s ({settings.models_dir})")
+        pipeline = Pipeline(settings, embedder=embedder, index=index).load()
+        print(f"Answer model {pipeline.llm.name} ready in {time.perf_counter() - t0:.1f}s "
+              f"(context: {pipeline.context_for(None)}; {settings.models_dir})")
     return 0
 
 

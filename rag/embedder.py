@@ -22,6 +22,7 @@ class Embedder:
         self.model = model
         self.batch_size = batch_size
         self._st = None
+        self._memo: dict[str, np.ndarray] = {}
 
     @property
     def name(self) -> str:
@@ -56,3 +57,15 @@ class Embedder:
         vectors = self._st.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
                                   convert_to_numpy=True, show_progress_bar=progress)
         return np.asarray(vectors, dtype=np.float32)
+
+    def encode_cached(self, texts: Sequence[str], limit: int = 50_000) -> np.ndarray:
+        """`encode`, remembering each text's vector: the verifier meets the same transcript sentences again."""
+        missing = list(dict.fromkeys(t for t in texts if t not in self._memo))
+        if missing:
+            if len(self._memo) + len(missing) > limit:
+                self._memo.clear()
+            for text, vector in zip(missing, self.encode(missing)):
+                self._memo[text] = vector
+        if not texts:
+            return self.encode([])
+        return np.stack([self._memo[t] for t in texts])

@@ -5,12 +5,13 @@ from __future__ import annotations
 import re
 import time
 from collections.abc import Iterator, Sequence
+from dataclasses import replace
 
-from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence
-from rag.citations import parse_answer, verify
+from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace
+from rag.citations import evidence_units, parse_answer, verify
 from rag.embedder import Embedder
 from rag.errors import QuestionError
-from rag.prompt import NO_ANSWER, build_messages
+from rag.prompt import NO_ANSWER, build_messages, build_whole_messages
 from rag.retriever import Hit, Retriever
 from rag.settings import Settings
 
@@ -64,32 +65,44 @@ class Pipeline:
     Args:
         settings: the one settings object.
         embedder: sentence embedder (built from settings when omitted).
-        llm: answer model with `generate(messages) -> Iterator[str]` (built from settings when omitted).
+        llm: answer model with `generate(messages, cached_prefix) -> Iterator[str]` (built from settings
+            when omitted).
         index: a prepared `VectorIndex` (built or loaded from the cache when omitted).
+        transcripts: the parsed sources (read from settings when omitted).
     """
 
-    def __init__(self, settings: Settings, embedder=None, llm=None, index=None):
+    def __init__(self, settings: Settings, embedder=None, llm=None, index=None, transcripts=None):
         self.settings = settings
         self.embedder = embedder or Embedder(settings.embed_model)
         self._llm = llm
         self._index = index
+        self._transcripts = list(transcripts) if transcripts is not None else None
         self._retrievers: dict[str, Retriever] = {}
+        self._whole_tokens: dict[str | None, int] = {}
 
     @property
     def llm(self):
         if self._llm is None:
-            from rag.generator import LocalLLM
+            from rag.engines import make_generator
 
-            s = self.settings
-            self._llm = LocalLLM(s.llm, s.models_dir, s.max_new_tokens, s.threads)
+            self._llm = make_generator(self.settings)
         return self._llm
+
+    @property
+    def transcripts(self) -> list:
+        """The parsed transcripts, in source order (read once)."""
+        if self._transcripts is None:
+            from rag.corpus import load_sources
+
+            self._transcripts = load_sources(self.settings)
+        return self._transcripts
 
     @property
     def index(self):
         if self._index is None:
             from rag.corpus import build_index
 
-            self._index = build_index(self.settings, self.embedder)
+            self._index = build_index(self.settings, self.embedder, self.transcripts)
         return self._index
 
     @property
@@ -103,11 +116,18 @@ class Pipeline:
         return self._retrievers[mode]
 
     def load(self) -> Pipeline:
-        """Load every model and the index now rather than on the first question."""
+        """Load every model and the index now, and compute the whole-transcript prefix if it will be used."""
         self.embedder.load()
         _ = self.retriever
         if hasattr(self.llm, "load"):
             self.llm.load()
+        if self.context_for(None) == "whole":
+            messages, numbered = build_whole_messages("?", self.transcripts_for(None))
+            if hasattr(self.llm, "warm"):
+                self.llm.warm(messages, 1)
+            # the verifier compares answers with these sentences: embed them once, now
+            self.embedder.encode_cached([" ".join(s.text for s in group)
+                                         for _, group in evidence_units([(s,) for s in numbered])])
         return self
 
     def retrieve(self, question: str, k: int | None = None, retriever: str | None = None,
@@ -116,18 +136,38 @@ class Pipeline:
         mode = retriever or self.settings.retriever
         return self.retriever_for(mode).search(check_question(question), k or self.settings.top_k, source)
 
+    def transcripts_for(self, source: str | None) -> list:
+        """The transcripts a question searches: one by title, or all."""
+        return [t for t in self.transcripts if source is None or t.title == source]
+
+    def context_for(self, source: str | None, context: str | None = None) -> str:
+        """"whole" when the selected transcripts fit the prompt budget (or it is asked for), else "retrieve"."""
+        context = context or self.settings.context
+        if context != "auto":
+            return context
+        if source not in self._whole_tokens:
+            messages, _ = build_whole_messages("?", self.transcripts_for(source))
+            text = messages[0]["content"]
+            count = getattr(self.llm, "count_tokens", None)
+            self._whole_tokens[source] = count(text) if count else len(text) // 3
+        return "whole" if self._whole_tokens[source] <= self.settings.whole_max_tokens else "retrieve"
+
     def use_sources(self, sources: tuple[str, ...]) -> None:
         """Switch to another set of transcripts; the index is rebuilt (only new ones are embedded)."""
         self.settings = self.settings.with_(sources=sources)
+        self._transcripts = None
         self._index = None
         self._retrievers = {}
+        self._whole_tokens = {}
         _ = self.index
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
-            top_k: int | None = None, retriever: str | None = None, source: str | None = None) -> Answer:
+            top_k: int | None = None, retriever: str | None = None, source: str | None = None,
+            context: str | None = None) -> Answer:
         """Answer a question and return the structured, verified answer (per-call overrides optional)."""
         answer = None
-        for event in self.stream(question, history, id=id, top_k=top_k, retriever=retriever, source=source):
+        for event in self.stream(question, history, id=id, top_k=top_k, retriever=retriever, source=source,
+                                 context=context):
             if isinstance(event, Answer):
                 answer = event
         assert answer is not None  # stream always ends with an Answer
@@ -135,7 +175,7 @@ class Pipeline:
 
     def stream(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
                top_k: int | None = None, retriever: str | None = None,
-               source: str | None = None) -> Iterator[str | Answer]:
+               source: str | None = None, context: str | None = None) -> Iterator[str | Answer]:
         """Yield the model's text pieces as they come, then the final `Answer`.
 
         Args:
@@ -145,6 +185,7 @@ class Pipeline:
             top_k: passages to retrieve for this call (default: settings).
             retriever: "dense" or "hybrid" for this call (default: settings).
             source: search only the transcript with this title (default: all).
+            context: "whole", "retrieve" or "auto" for this call (default: settings).
 
         Raises:
             QuestionError: for an empty or overlong question.
@@ -161,12 +202,19 @@ class Pipeline:
         if best < self.settings.min_retrieval_score:
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
+                         trace=Trace("none", tuple(hits), (), ()),
                          reason=f"best passage similarity {best:.2f} is below {self.settings.min_retrieval_score}", **base)
             return
-        messages = build_messages(question, hits, history)
+        strategy = self.context_for(source, context)
+        if strategy == "whole":
+            messages, numbered = build_whole_messages(question, self.transcripts_for(source), history)
+            passages = tuple((seg,) for seg in numbered)
+        else:
+            messages = build_messages(question, hits, history)
+            passages = tuple(h.chunk.sentences for h in hits)
         pieces: list[str] = []
         first = None
-        for piece in self.llm.generate(messages):
+        for piece in self.llm.generate(messages, cached_prefix=1):
             if first is None and piece:
                 first = time.perf_counter()
             pieces.append(piece)
@@ -175,21 +223,22 @@ class Pipeline:
         raw = "".join(pieces).strip()
         timings["first_token"] = ((first or t_generated) - t0) * 1000
         timings["generate"] = (t_generated - t_retrieved) * 1000
-        answer = self._finish(raw, hits, timings, base)
+        answer = self._finish(raw, Trace(strategy, tuple(hits), passages, ()), timings, base)
         answer.timings_ms["verify"] = (time.perf_counter() - t_generated) * 1000
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
-    def _finish(self, raw: str, hits: list[Hit], timings: dict, base: dict) -> Answer:
+    def _finish(self, raw: str, trace: Trace, timings: dict, base: dict) -> Answer:
         """Verify the raw reply and decide whether to answer or abstain."""
         if not raw or says_dont_know(raw):
-            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings,
-                          reason="the model found no answer in the passages", **base)
-        drafts = parse_answer(raw, len(hits))
-        sentences, citations = verify(drafts, hits, self.embedder.encode, self.settings.support_threshold,
+            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings, trace=trace,
+                          reason="the model found no answer in the transcript", **base)
+        drafts = parse_answer(raw, len(trace.passages))
+        trace = replace(trace, drafts=tuple(drafts))
+        sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, self.settings.support_threshold,
                                       question=base["question"])
         if not any(s.supported for s in sentences):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
-                          reason="no sentence of the model's answer is supported by the transcript", **base)
+                          trace=trace, reason="no sentence of the model's answer is supported by the transcript", **base)
         return Answer(text=render(sentences, citations), abstained=False, citations=citations,
-                      sentences=sentences, raw=raw, timings_ms=timings, **base)
+                      sentences=sentences, raw=raw, timings_ms=timings, trace=trace, **base)

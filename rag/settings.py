@@ -59,6 +59,16 @@ class Settings:
     model_cache: Path | None = None  # where packaged models are assembled; default: cache_dir/models
     library_dir: Path = field(default_factory=default_library_dir)
     llm: str = DEFAULT_LLM
+    engine: str = "llama-cpp"  # "llama-cpp", "transformers" or "openai" (see rag/engines)
+    context: str = "auto"  # "whole" transcript as a cached prefix, "retrieve" top-k passages, or "auto" by size
+    context_tokens: int = 8192  # the llama.cpp context window
+    whole_max_tokens: int = 6000  # auto: the whole transcript is used up to this many prompt tokens
+    prompt_lookup: bool = False  # llama.cpp prompt-lookup decoding (measured: see README)
+    llm_url: str | None = None  # an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1
+    llm_model: str | None = None  # the model name that server expects
+    llm_api_key: str | None = field(default=None, repr=False)
+    llm_timeout: float = 120.0
+    concurrency: int = 0  # answers at once in the web app; 0: 1 for a local engine, 4 for a server
     embed_model: str | None = None  # None: the packaged all-MiniLM-L6-v2
     retriever: str = "hybrid"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank)
     top_k: int = 5
@@ -66,11 +76,14 @@ class Settings:
     chunk_max_sentences: int = 6
     chunk_overlap: int = 1
     max_new_tokens: int = 160
-    threads: int = 0  # 0: let torch decide
+    threads: int = 0  # 0: one per core
     # Abstention and citation support (see rag/citations.py and rag/pipeline.py).
     min_retrieval_score: float = 0.30
     support_threshold: float = 0.55
     history_turns: int = 2
+
+    def __post_init__(self) -> None:
+        self.validate()
 
     def with_(self, **changes) -> Settings:
         """A copy with some fields changed (None values are ignored)."""
@@ -97,15 +110,18 @@ class Settings:
                     values[name] = int(env[key])
                 except ValueError:
                     raise SettingsError(f"{key} must be a whole number, got {env[key]!r}") from None
-        if env.get("TRANSCRIPT_RAG_RETRIEVER"):
-            values["retriever"] = env["TRANSCRIPT_RAG_RETRIEVER"]
+        for key, name in (("TRANSCRIPT_RAG_RETRIEVER", "retriever"), ("TRANSCRIPT_RAG_ENGINE", "engine"),
+                          ("TRANSCRIPT_RAG_CONTEXT", "context"), ("TRANSCRIPT_RAG_LLM_URL", "llm_url"),
+                          ("TRANSCRIPT_RAG_LLM_MODEL", "llm_model"), ("TRANSCRIPT_RAG_LLM_KEY", "llm_api_key")):
+            if env.get(key):
+                values[name] = env[key]
         values.update({k: v for k, v in overrides.items() if v is not None})
+        if values.get("llm_url") and "engine" not in values:  # a server URL alone means the openai engine
+            values["engine"] = "openai"
         if "sources" not in values:  # default: the seeds plus every transcript in the library
             library = Path(values.get("library_dir") or default_library_dir())
             values["sources"] = seed_sources() + library_sources(library)
-        settings = cls(**values)
-        settings.validate()
-        return settings
+        return cls(**values)
 
     def validate(self) -> None:
         """Raise SettingsError naming the first setting that cannot work."""
@@ -117,3 +133,16 @@ class Settings:
             raise SettingsError("chunk_overlap must be smaller than chunk_max_sentences")
         if not self.sources:
             raise SettingsError("no transcript to search: name one with --source")
+        if self.engine not in ("llama-cpp", "transformers", "openai"):
+            raise SettingsError(f"engine must be 'llama-cpp', 'transformers' or 'openai', got {self.engine!r}")
+        if self.context not in ("auto", "whole", "retrieve"):
+            raise SettingsError(f"context must be 'auto', 'whole' or 'retrieve', got {self.context!r}")
+        if self.engine == "openai" and not self.llm_url:
+            raise SettingsError("the openai engine needs --llm-url (e.g. http://127.0.0.1:8080/v1)")
+        if self.context_tokens < 512 or self.whole_max_tokens < 0:
+            raise SettingsError("context_tokens must be at least 512 and whole_max_tokens at least 0")
+
+    @property
+    def answers_at_once(self) -> int:
+        """How many questions the web app answers at the same time."""
+        return self.concurrency or (4 if self.engine == "openai" else 1)

@@ -23,7 +23,7 @@ class ScriptedLLM:
         self.reply = reply
         self.prompts: list[list[dict]] = []
 
-    def generate(self, messages: list[dict]) -> Iterator[str]:
+    def generate(self, messages: list[dict], cached_prefix: int = 0) -> Iterator[str]:
         self.prompts.append(messages)
         for i in range(0, len(self.reply), 7):
             yield self.reply[i : i + 7]
@@ -57,16 +57,17 @@ def seed_index(settings, embedder):
 
 @pytest.fixture(scope="session")
 def llm(settings):
-    from rag.generator import LocalLLM
+    """The default engine (llama.cpp) with the default packaged model, loaded once."""
+    from rag.engines import make_generator
 
-    return LocalLLM(settings.llm, settings.models_dir, settings.max_new_tokens).load()
+    return make_generator(settings).load()
 
 
 @pytest.fixture(scope="session")
 def pipeline(settings, embedder, seed_index, llm):
     from rag.pipeline import Pipeline
 
-    return Pipeline(settings, embedder=embedder, llm=llm, index=seed_index)
+    return Pipeline(settings, embedder=embedder, llm=llm, index=seed_index).load()
 
 
 @pytest.fixture

@@ -32,42 +32,52 @@ def test_content_words_and_lexical_support():
     assert lexical_support("the of and", "anything") == 0.0
 
 
-def hits():
+def passages():
     a = Chunk(0, "talk", (Segment("talk", 31, "He was the CTO of Facebook for nine years."),
                           Segment("talk", 35, "Gigascale puts its money into companies that fight climate change.")))
     b = Chunk(1, "talk", (Segment("talk", 950, "The lab released Faiss, a library for nearest-neighbour search."),))
-    return [Hit(a, 0.6, 0), Hit(b, 0.4, 1)]
+    return [a.sentences, b.sentences]
 
 
 def test_correct_citation_points_at_the_sentence_not_the_chunk(embedder):
     drafts = [DraftSentence("Gigascale invests in companies fighting climate change.", (1,))]
-    sentences, cites = verify(drafts, hits(), embedder.encode, 0.55)
+    sentences, cites = verify(drafts, passages(), embedder.encode, 0.55)
     assert sentences[0].supported and [cites[i].timestamp for i in sentences[0].citations] == ["00:00:35"]
 
 
 def test_wrong_citation_is_replaced_by_the_supporting_sentence(embedder):
     drafts = [DraftSentence("Meta released Faiss for nearest-neighbour search.", (1,))]  # model cited the wrong passage
-    sentences, cites = verify(drafts, hits(), embedder.encode, 0.55)
+    sentences, cites = verify(drafts, passages(), embedder.encode, 0.55)
     assert [cites[i].timestamp for i in sentences[0].citations] == ["00:15:50"]
 
 
 def test_unsupported_sentence_is_flagged_and_uncited(embedder):
     drafts = [DraftSentence("His favourite programming language is Python.", (1,)),
               DraftSentence("He was CTO of Facebook for nine years.", ())]
-    sentences, cites = verify(drafts, hits(), embedder.encode, 0.55)
+    sentences, cites = verify(drafts, passages(), embedder.encode, 0.55)
     assert (sentences[0].supported, sentences[0].citations) == (False, ())
     assert sentences[1].supported and cites[sentences[1].citations[0]].seconds == 31  # found without a marker
 
 
 def test_terse_answer_is_checked_with_its_question(embedder):
     drafts = [DraftSentence("Python.", (2,))]
-    sentences, _ = verify(drafts, hits(), embedder.encode, 0.55, question="What is his favourite programming language?")
+    sentences, _ = verify(drafts, passages(), embedder.encode, 0.55, question="What is his favourite programming language?")
     assert not sentences[0].supported
 
 
 def test_a_heading_is_never_cited(embedder):
     heading = Segment("talk", 20, "Strategic Hardware Decisions", kind="heading")
     claim = Segment("talk", 21, "Understanding the supply chain and owning critical parts is crucial.")
-    hit = Hit(Chunk(0, "talk", (heading, claim)), 0.9, 0)
-    sentences, citations = verify([DraftSentence("Strategic hardware decisions.", (1,))], [hit], embedder.encode, 0.55)
+    hit = Hit(Chunk(0, "talk", (heading, claim)), 0.9, 0)  # as retrieved, a heading and its first sentence
+    sentences, citations = verify([DraftSentence("Strategic hardware decisions.", (1,))], [hit.chunk.sentences], embedder.encode, 0.55)
     assert all(c.text != heading.text for c in citations)
+
+
+def test_neighbour_pairs_only_within_a_passage_or_between_single_sentence_passages():
+    from rag.citations import evidence_units
+
+    s = [Segment("t", float(i), f"Sentence {i}.") for i in range(4)]
+    chunked = evidence_units([(s[0], s[1]), (s[2], s[3])])
+    assert [tuple(x.start for x in g) for _, g in chunked] == [(0,), (1,), (2,), (3,), (0, 1), (2, 3)]
+    numbered = evidence_units([(x,) for x in s])
+    assert [(n, tuple(x.start for x in g)) for n, g in numbered if len(g) == 2] == [(1, (0, 1)), (2, (1, 2)), (3, (2, 3))]

@@ -6,7 +6,7 @@ pytestmark = pytest.mark.llm
 
 ANSWERABLE = [
     ("What does Gigascale invest in?", "00:00:35", ("climate",)),
-    ("Which nearest-neighbour search library did Meta release?", "00:16:04", ("faiss",)),
+    ("What does the key takeaway about supply chains say?", "00:21:00", ("build", "buy")),
     ("In what year did he start working on AI at Facebook?", "00:13:37", ("2013",)),
 ]
 
@@ -22,7 +22,7 @@ def test_answer_contains_the_fact_and_cites_the_moment(pipeline, question, momen
 
 @pytest.mark.parametrize("question", [
     "Who won the football world cup in 2022?",
-    "What is the guest's favourite programming language?",
+    "How much money has Gigascale raised?",
 ])
 def test_unanswerable_questions_abstain(pipeline, question):
     a = pipeline.ask(question)

@@ -62,7 +62,7 @@ def test_stream_yields_text_then_answer(scripted_pipeline):
 
 
 def test_prompt_numbers_passages_and_hides_times(scripted_pipeline):
-    p = scripted_pipeline("NOT IN TRANSCRIPT")
+    p = scripted_pipeline("NOT IN TRANSCRIPT", context="retrieve")
     p.ask("What does Gigascale invest in?")
     user = p.llm.prompts[0][-1]["content"]
     assert "[1] " in user and "[5] " in user and "[6] " not in user
@@ -70,7 +70,7 @@ def test_prompt_numbers_passages_and_hides_times(scripted_pipeline):
 
 
 def test_per_call_top_k(scripted_pipeline):
-    p = scripted_pipeline("NOT IN TRANSCRIPT")
+    p = scripted_pipeline("NOT IN TRANSCRIPT", context="retrieve")
     p.ask("What does Gigascale invest in?", top_k=2)
     assert "[2] " in p.llm.prompts[0][-1]["content"] and "[3] " not in p.llm.prompts[0][-1]["content"]
 
@@ -80,6 +80,7 @@ def test_follow_up_is_searched_with_the_previous_question(scripted_pipeline):
     a = p.ask("And what did he release?", history=[("What did Meta's AI lab build?", "PyTorch [00:15:53].")])
     assert a.searched == "What did Meta's AI lab build? And what did he release?"
     assert p.llm.prompts[0][1] == {"role": "user", "content": "What did Meta's AI lab build?"}
+    assert p.llm.prompts[0][-1]["content"].endswith("And what did he release?")
 
 
 @pytest.mark.parametrize("question", ["", "   ", "x" * 1001])
@@ -106,3 +107,34 @@ def test_render_shows_each_moment_once():
 
     cites = (Citation("00:15:53", 953.0, "t", "Heading"), Citation("00:15:53", 953.0, "t", "Sentence."))
     assert render([AnswerSentence("Claim.", (0, 1), True)], cites) == "Claim. [00:15:53]"
+
+
+def test_whole_context_numbers_every_sentence_and_keeps_a_stable_prefix(scripted_pipeline, settings):
+    p = scripted_pipeline("NOT IN TRANSCRIPT", context="whole")
+    p.ask("What does Gigascale invest in?")
+    p.ask("Which responsibilities stay at the core of the CTO job?")
+    first, second = p.llm.prompts
+    assert first[0] == second[0]  # the cacheable prefix: instructions + whole transcript
+    system = first[0]["content"]
+    assert "[38] " in system and "[39] " not in system  # 38 sentences; the 8 headings are unnumbered
+    assert "## Strategic Hardware Decisions" in system
+    assert "00:00:35" not in system and "[00:" not in system  # no timestamps reach the model
+    assert first[-1]["content"].endswith("What does Gigascale invest in?")
+
+
+def test_whole_context_marker_maps_to_the_numbered_sentence(scripted_pipeline):
+    from rag.prompt import number_sentences
+
+    p = scripted_pipeline("", context="whole")
+    _, numbered = number_sentences(p.transcripts)
+    n = next(i for i, s in enumerate(numbered, start=1) if s.text.startswith("Strategic supply chain management"))
+    p.llm.reply = f"CTOs should carefully evaluate whether to build or buy key hardware components [{n}]."
+    a = p.ask("What does the key takeaway about supply chains say?")
+    assert [c.timestamp for c in a.citations] == ["00:21:00"]
+    assert a.trace.context == "whole" and a.trace.drafts[0].cited == (n,)
+    assert a.trace.model_cited()[0].text.startswith("Strategic supply chain management")
+
+
+def test_auto_context_follows_the_prompt_budget(scripted_pipeline):
+    assert scripted_pipeline("x").context_for(None) == "whole"
+    assert scripted_pipeline("x", whole_max_tokens=100).context_for(None) == "retrieve"

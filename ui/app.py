@@ -143,7 +143,8 @@ def build_demo(pipeline: Pipeline):
                 with gr.Accordion("Settings", open=False):
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to retrieve (top-k)")
                     retriever = gr.Dropdown(["dense", "hybrid"], value=settings.retriever, label="Retriever")
-                    gr.Markdown(f"Answer model: `{settings.llm}` (set with `--model` at start-up)")
+                    gr.Markdown(f"Answer model: `{pipeline.llm.name}`, context: "
+                                f"`{pipeline.context_for(None)}` (set with `--model`, `--engine`, `--context` at start-up)")
                 with gr.Accordion("Add a transcript", open=False):
                     gr.Markdown("SRT, WebVTT (YouTube captions too), Whisper or YouTube JSON, or text with "
                                 "`[hh:mm:ss]` times; up to 20 MB. It joins the library and is searchable at once.")
@@ -168,7 +169,7 @@ def launch(pipeline: Pipeline, host: str = "127.0.0.1", port: int = 7860, share:
     """Serve the chat for a loaded pipeline; with `block=False` return the running app at once."""
     demo = build_demo(pipeline)
     # One answer model instance: answer one question at a time, queue the rest (position shown to users).
-    demo.queue(default_concurrency_limit=1, max_size=64)
+    demo.queue(default_concurrency_limit=pipeline.settings.answers_at_once, max_size=64)
     print(f"Serving on http://{host}:{port}", file=sys.stderr, flush=True)
     demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD, max_file_size="20mb",
                 prevent_thread_lock=not block, quiet=True, footer_links=["api"])

@@ -1,4 +1,4 @@
-"""The answer model: a small causal LM run by transformers on the CPU, streaming its tokens."""
+"""The transformers engine: any causal-LM folder or hub id (a GGUF is dequantised), fp32 on the CPU."""
 
 from __future__ import annotations
 
@@ -34,7 +34,7 @@ class LocalLLM:
 
     @property
     def name(self) -> str:
-        return self.model
+        return f"{self.model} (transformers)"
 
     def load(self) -> LocalLLM:
         """Find, assemble if needed, and load the weights (idempotent)."""
@@ -67,8 +67,8 @@ class LocalLLM:
     def _format(self, messages: list[dict]) -> str:
         return self._tok.apply_chat_template(messages, tokenize=False, add_generation_prompt=True)
 
-    def generate(self, messages: list[dict]) -> Iterator[str]:
-        """Stream the model's reply to chat `messages` as text pieces."""
+    def generate(self, messages: list[dict], cached_prefix: int = 0) -> Iterator[str]:
+        """Stream the model's reply to chat `messages` as text pieces (no prefix reuse in this engine)."""
         self.load()
         import torch
         from transformers import TextIteratorStreamer

@@ -1,0 +1,280 @@
+"""The llama.cpp engine: the packaged 4-bit GGUF as it is, with a reusable prompt prefix.
+
+Prompt processing on a small CPU is the slow part (about 100 tokens/s on 2 cores), so the engine never
+processes the same tokens twice. The leading messages that stay the same from question to question
+(`cached_prefix`: the instructions, or the instructions plus a whole transcript) are evaluated once;
+their KV state is kept in memory and on disk (`state_dir`, keyed by the model and the prefix tokens),
+so a restart restores it in well under a second instead of paying the prefill again. Each question
+then only processes its own tokens. llama-cpp-python's own prefix match reuses whatever the context
+already holds.
+"""
+
+from __future__ import annotations
+
+import ctypes
+import hashlib
+import json
+import os
+import threading
+from collections import OrderedDict
+from collections.abc import Iterator
+from pathlib import Path
+
+import numpy as np
+
+from rag.errors import ModelError
+from rag.models import PACKAGED, assemble_gguf, say
+
+SENTINEL = "\u2063QUESTION\u2063"  # an invisible separator: never in a transcript, marks where the suffix starts
+MIN_STATE_TOKENS = 256  # smaller prefixes are cheaper to recompute than to store
+STATE_VERSION = 1
+
+
+def gguf_file(spec: str, models_dir: Path) -> Path:
+    """The GGUF to load: a packaged model (assembled and checked once) or a local `.gguf` file.
+
+    Raises:
+        ModelError: for anything llama.cpp cannot load, with what to do instead.
+    """
+    if spec in PACKAGED:
+        return assemble_gguf(PACKAGED[spec], models_dir)
+    path = Path(spec).expanduser()
+    if path.is_file() and path.suffix == ".gguf":
+        return path
+    if path.is_dir():
+        raise ModelError(f"{spec}: the llama-cpp engine needs a .gguf file; for a transformers folder use --engine transformers")
+    raise ModelError(f"{spec}: no such .gguf file; name a .gguf file or one of: {', '.join(PACKAGED)}")
+
+
+class LlamaCppLLM:
+    """A GGUF chat model run by llama.cpp, streaming, greedy, with prefix-state reuse.
+
+    Args:
+        model: a packaged model name or a `.gguf` path.
+        models_dir: where packaged models are assembled.
+        max_new_tokens: the longest answer, in tokens.
+        threads: CPU threads for prompt processing and generation.
+        n_ctx: context window in tokens (prefix + question + answer must fit).
+        state_dir: where prefix states are saved (None: memory only).
+        prompt_lookup: draft tokens by prompt lookup (speculative decoding without a draft model).
+        memory_states: how many prefix states to keep in memory.
+    """
+
+    def __init__(self, model: str, models_dir: Path, max_new_tokens: int = 160, threads: int = 2,
+                 n_ctx: int = 8192, state_dir: Path | None = None, prompt_lookup: bool = False,
+                 memory_states: int = 4):
+        self.model = model
+        self.models_dir = Path(models_dir)
+        self.max_new_tokens = max_new_tokens
+        self.threads = threads
+        self.n_ctx = n_ctx
+        self.state_dir = Path(state_dir) if state_dir else None
+        self.prompt_lookup = prompt_lookup
+        self.memory_states = memory_states
+        self._llm = None
+        self._formatter = None
+        self._model_id = ""
+        self._states: OrderedDict[str, tuple[np.ndarray, bytes]] = OrderedDict()
+        self._lock = threading.Lock()
+        self.stats = {"prefix_evaluated": 0, "prefix_from_memory": 0, "prefix_from_disk": 0, "prefix_in_context": 0}
+
+    @property
+    def name(self) -> str:
+        return f"{self.model} (llama.cpp)"
+
+    def load(self) -> LlamaCppLLM:
+        """Assemble (first run only) and load the GGUF (idempotent)."""
+        if self._llm is not None:
+            return self
+        try:
+            from llama_cpp import Llama
+            from llama_cpp.llama_chat_format import Jinja2ChatFormatter
+        except ImportError as exc:
+            raise ModelError("the llama-cpp engine needs llama-cpp-python (make install builds it)") from exc
+        path = gguf_file(self.model, self.models_dir)
+        draft = None
+        if self.prompt_lookup:
+            from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
+
+            draft = LlamaPromptLookupDecoding(num_pred_tokens=8)
+        try:
+            llm = Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.threads,
+                        n_threads_batch=self.threads, n_batch=512, verbose=False, draft_model=draft)
+        except (ValueError, RuntimeError) as exc:
+            raise ModelError(f"could not load {path} with llama.cpp: {exc}") from None
+        template = llm.metadata.get("tokenizer.chat_template")
+        if not template:
+            raise ModelError(f"{path}: the GGUF has no chat template")
+        eos = llm._model.token_get_text(llm.token_eos()) if llm.token_eos() != -1 else ""
+        bos = llm._model.token_get_text(llm.token_bos()) if llm.token_bos() != -1 else ""
+        self._formatter = Jinja2ChatFormatter(template=template, eos_token=eos, bos_token=bos)
+        stat = path.stat()
+        self._model_id = f"{path.resolve()}:{stat.st_size}:{int(stat.st_mtime)}:{self.n_ctx}"
+        self._llm = llm
+        return self
+
+    # --- prompt tokens -------------------------------------------------------------------------
+
+    def _format(self, messages: list[dict]) -> str:
+        return self._formatter(messages=messages).prompt
+
+    def _tokenize(self, text: str, bos: bool) -> list[int]:
+        return self._llm.tokenize(text.encode("utf-8"), add_bos=bos, special=True)
+
+    def prompt_tokens(self, messages: list[dict], cached_prefix: int = 0) -> tuple[list[int], int]:
+        """The prompt's tokens and how many of them form the stable prefix.
+
+        The prefix is the formatted text of the first `cached_prefix` messages up to where the next
+        message's content begins, found by formatting with a sentinel in that place.
+        """
+        self.load()
+        text = self._format(messages)
+        if not 0 < cached_prefix < len(messages):
+            return self._tokenize(text, bos=True), 0
+        probe = [*messages[:cached_prefix], {**messages[cached_prefix], "content": SENTINEL}]
+        cut = self._format(probe).find(SENTINEL)
+        if cut <= 0 or not text.startswith(self._format(probe)[:cut]):
+            return self._tokenize(text, bos=True), 0
+        prefix = self._tokenize(text[:cut], bos=True)
+        return prefix + self._tokenize(text[cut:], bos=False), len(prefix)
+
+    def count_tokens(self, text: str) -> int:
+        """How many tokens a piece of text is."""
+        self.load()
+        return len(self._tokenize(text, bos=False))
+
+    # --- prefix states -------------------------------------------------------------------------
+
+    def _key(self, prefix: list[int]) -> str:
+        digest = hashlib.sha256(self._model_id.encode())
+        digest.update(np.asarray(prefix, dtype=np.int32).tobytes())
+        return digest.hexdigest()[:32]
+
+    def _in_context(self, prefix: list[int]) -> bool:
+        n = len(prefix)
+        return self._llm.n_tokens >= n and list(self._llm.input_ids[:n]) == prefix
+
+    def _restore(self, tokens: np.ndarray, state: bytes) -> None:
+        llm = self._llm
+        llm.reset()
+        buf = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
+        import llama_cpp
+
+        if llama_cpp.llama_state_set_data(llm._ctx.ctx, buf, len(state)) != len(state):
+            raise ModelError("could not restore a saved prompt state")
+        n = len(tokens)
+        llm.input_ids[:n] = tokens
+        llm.n_tokens = n
+        llm._requires_eval = True  # logits are refreshed by evaluating the question's tokens
+
+    def _snapshot(self) -> bytes:
+        import llama_cpp
+
+        llm = self._llm
+        size = llama_cpp.llama_state_get_size(llm._ctx.ctx)
+        buf = (ctypes.c_uint8 * int(size))()
+        n = llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size)
+        return bytes(buf[: int(n)])
+
+    def _remember(self, key: str, tokens: np.ndarray, state: bytes) -> None:
+        self._states[key] = (tokens, state)
+        self._states.move_to_end(key)
+        while len(self._states) > self.memory_states:
+            self._states.popitem(last=False)
+
+    def _state_path(self, key: str) -> Path | None:
+        return self.state_dir / key if self.state_dir else None
+
+    def _load_from_disk(self, key: str) -> tuple[np.ndarray, bytes] | None:
+        folder = self._state_path(key)
+        if folder is None or not (folder / "meta.json").exists():
+            return None
+        try:
+            meta = json.loads((folder / "meta.json").read_text())
+            tokens = np.load(folder / "tokens.npy", allow_pickle=False)
+            state = (folder / "state.bin").read_bytes()
+        except (OSError, ValueError):
+            return None
+        if (meta.get("version") != STATE_VERSION or meta.get("model") != self._model_id
+                or hashlib.sha256(state).hexdigest() != meta.get("sha256")):
+            say(f"Prompt state {folder} does not match; recomputing it.")
+            return None
+        return tokens, state
+
+    def _save_to_disk(self, key: str, tokens: np.ndarray, state: bytes) -> None:
+        folder = self._state_path(key)
+        if folder is None:
+            return
+        try:
+            tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
+            tmp.mkdir(parents=True, exist_ok=True)
+            np.save(tmp / "tokens.npy", tokens, allow_pickle=False)
+            (tmp / "state.bin").write_bytes(state)
+            (tmp / "meta.json").write_text(json.dumps({
+                "version": STATE_VERSION, "model": self._model_id, "tokens": int(len(tokens)),
+                "bytes": len(state), "sha256": hashlib.sha256(state).hexdigest()}))
+            if folder.exists():
+                import shutil
+
+                shutil.rmtree(folder, ignore_errors=True)
+            os.replace(tmp, folder)
+        except OSError as exc:  # a read-only or full cache only costs speed: say so, keep answering
+            say(f"Could not save the prompt state in {folder} ({exc}); the next start recomputes it.")
+
+    def prepare(self, prefix: list[int]) -> str:
+        """Make the context hold `prefix`: already there, from memory, from disk, or evaluated once.
+
+        Returns where the prefix came from ("context", "memory", "disk" or "evaluated").
+        """
+        if self._in_context(prefix):
+            self.stats["prefix_in_context"] += 1
+            return "context"
+        key = self._key(prefix)
+        found = self._states.get(key)
+        where = "memory"
+        if found is None:
+            found = self._load_from_disk(key)
+            where = "disk"
+        if found is not None:
+            self._restore(*found)
+            self._remember(key, *found)
+            self.stats[f"prefix_from_{where}"] += 1
+            return where
+        tokens = np.asarray(prefix, dtype=np.int32)
+        self._llm.reset()
+        self._llm.eval(prefix)
+        state = self._snapshot()
+        self._remember(key, tokens, state)
+        self._save_to_disk(key, tokens, state)
+        self.stats["prefix_evaluated"] += 1
+        return "evaluated"
+
+    def warm(self, messages: list[dict], cached_prefix: int) -> str:
+        """Compute (or restore) the prefix state of `messages` now, before the first question."""
+        with self._lock:
+            tokens, n = self.prompt_tokens(messages, cached_prefix)
+            return self.prepare(tokens[:n]) if n >= MIN_STATE_TOKENS else "too short to cache"
+
+    # --- generation ----------------------------------------------------------------------------
+
+    def generate(self, messages: list[dict], cached_prefix: int = 0) -> Iterator[str]:
+        """Stream the reply to chat `messages` (greedy); only tokens after the cached prefix are processed.
+
+        Raises:
+            ModelError: when the prompt does not fit the context window, or llama.cpp fails.
+        """
+        with self._lock:
+            tokens, n_prefix = self.prompt_tokens(messages, cached_prefix)
+            if len(tokens) + self.max_new_tokens > self.n_ctx:
+                raise ModelError(f"the prompt is {len(tokens)} tokens; with a {self.max_new_tokens}-token answer it "
+                                 f"does not fit the {self.n_ctx}-token context (use --context retrieve)")
+            if n_prefix >= MIN_STATE_TOKENS:
+                self.prepare(tokens[:n_prefix])
+            try:
+                for chunk in self._llm.create_completion(tokens, max_tokens=self.max_new_tokens, temperature=0.0,
+                                                         top_k=1, repeat_penalty=1.0, stream=True):
+                    text = chunk["choices"][0]["text"]
+                    if text:
+                        yield text
+            except (RuntimeError, ValueError) as exc:
+                raise ModelError(f"generation failed: {exc}") from None
