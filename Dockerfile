@@ -2,7 +2,9 @@
 FROM python:3.11-slim
 # PyPI's Linux torch wheel is a CUDA build; point this at a CPU wheel index for a small image.
 ARG PIP_EXTRA_INDEX_URL=
-RUN apt-get update && apt-get install -y --no-install-recommends make && rm -rf /var/lib/apt/lists/*
+# make runs the install; gcc/g++/cmake compile llama-cpp-python (PyPI ships it as source only).
+RUN apt-get update && apt-get install -y --no-install-recommends make build-essential cmake \
+    && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 ENV TRANSCRIPT_RAG_CACHE=/app/.cache TRANSCRIPT_RAG_HOME=/app/.library PYTHON=python3.11
 COPY . .

@@ -16,9 +16,9 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
-QUESTIONS = ["What does Gigascale invest in?", "Which nearest-neighbour search library did Meta release?",
-             "In what year did he start working on AI at Facebook?", "Why did Meta open-source PyTorch?",
-             "How much would the US grid have to grow by 2050?"]
+QUESTIONS = ["What does Gigascale invest in?", "Which responsibilities stay at the core of the CTO job?",
+             "In what year did he start working on AI at Facebook?", "Why did Meta open-source PyTorch and Llama?",
+             "What does the key takeaway about supply chains say?"]
 
 
 def main() -> int:

@@ -36,7 +36,8 @@ class Trace:
     """What the pipeline computed on the way to an answer, for the evaluation and the UI to read.
 
     Attributes:
-        context: "whole" (every sentence numbered), "retrieve" (top-k passages) or "none" (not asked).
+        context: "whole" (every sentence numbered), "retrieve" (top-k passages), "focus" (the sentences a
+            time, neighbour or speaker question is about) or "none" (the model was not asked).
         hits: the retrieved passages, best first.
         passages: what the model was shown, by number: `passages[n - 1]` is what `[n]` refers to.
         drafts: the model's answer sentences as parsed, with the numbers it cited itself.
@@ -69,6 +70,11 @@ class Answer:
     trace: Trace | None = field(default=None, compare=False, repr=False)
 
     @property
+    def unsupported(self) -> tuple[str, ...]:
+        """Sentences the model wrote that the transcript does not support (left out of `text`)."""
+        return tuple(s.text for s in self.sentences if not s.supported) if not self.abstained else ()
+
+    @property
     def plain(self) -> str:
         """The answer's supported sentences without timestamps (what follow-up prompts are given)."""
         return " ".join(s.text for s in self.sentences if s.supported) or self.text
@@ -83,6 +89,7 @@ class Answer:
             "citations": [c.to_json() for c in self.citations],
             "sentences": [{"text": s.text, "citations": list(s.citations), "supported": s.supported}
                           for s in self.sentences],
+            "unsupported": list(self.unsupported),
             "searched": self.searched,
             "context": self.trace.context if self.trace else None,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},

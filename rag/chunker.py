@@ -27,6 +27,15 @@ class Chunk:
         return self.sentences[0].start
 
 
+@dataclass(frozen=True)
+class Hit:
+    """A retrieved chunk; `score` is its cosine similarity to the query whatever the retriever."""
+
+    chunk: Chunk
+    score: float
+    rank: int
+
+
 def chunk_segments(
     segments: Iterable[Segment], max_chars: int = 400, max_sentences: int = 6, overlap: int = 1
 ) -> list[Chunk]:

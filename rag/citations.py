@@ -23,8 +23,8 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import AnswerSentence, Citation
-from rag.retriever import tokenize
-from rag.segments import Segment, split_sentences, tidy_spacing
+from rag.grounding import numbers, numbers_grounded
+from rag.segments import Segment, split_sentences, tidy_spacing, tokenize
 
 MARKER_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
 # Times the model writes on its own (e.g. "[00:01:04]" or "at 12:30") are removed, never trusted.
@@ -141,7 +141,7 @@ def evidence_units(passages: Sequence[Sequence[Segment]]) -> list[tuple[int, tup
                 consecutive = window[1][0] == n + 1 and len(passages[n - 1]) == 1 and len(passages[n]) == 1
                 if group[0].source != group[1].source or not (same or consecutive):
                     continue  # only neighbours: one passage, or consecutive single-sentence passages
-            key = tuple((s.source, s.start, s.text) for s in group)
+            key = tuple(s.key for s in group)
             if key not in seen:
                 seen.add(key)
                 out.append((n, group))
@@ -167,6 +167,24 @@ def claim_text(sentence: str, question: str) -> str:
     return sentence if len(content_words(sentence)) >= 4 or not question else f"{question} {sentence}"
 
 
+def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
+    """Evidence can back a sentence only if it holds the sentence's numbers and, for a terse answer
+    read with its question, at least half of the answer's own words (see rag/grounding.py).
+
+    >>> grounded("Mike Schreer.", True, "He started working in AI at Facebook in 2013.", "Who led FAIR?")
+    False
+    >>> grounded("2013.", True, "He started working in AI at Facebook in 2013.", "When did he start?")
+    True
+    """
+    if not numbers_grounded(sentence, evidence, question):
+        return False
+    if terse:
+        own = content_words(sentence) - content_words(question)
+        found = {w for w in own if w in content_words(evidence) or w in numbers(evidence)}
+        return not own or len(found) >= len(own) / 2
+    return True
+
+
 def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]], encode, threshold: float,
            max_per_sentence: int = 2, question: str = "") -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Attribute each answer sentence to the transcript sentence(s) that support it.
@@ -183,10 +201,15 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
         The checked sentences and the distinct citations they point at, in answer order.
     """
     units = evidence_units(passages)
-    scores = support_matrix([claim_text(d.text, question) for d in drafts],
-                            [" ".join(s.text for s in group) for _, group in units], encode)
+    texts = [" ".join(s.text for s in group) for _, group in units]
+    claims = [claim_text(d.text, question) for d in drafts]
+    scores = support_matrix(claims, texts, encode)
     # A pair must do clearly better than a single sentence to be cited as a pair.
     scores = scores - np.array([PAIR_PENALTY if len(group) > 1 else 0.0 for _, group in units], dtype=np.float32)
+    for i, (draft, claim) in enumerate(zip(drafts, claims)):
+        for j, text in enumerate(texts):
+            if not grounded(draft.text, claim != draft.text, text, question):
+                scores[i, j] = -1.0
     citations: list[Citation] = []
     index_of: dict[tuple[str, float, str], int] = {}
     sentences = []
@@ -199,7 +222,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
         refs: list[int] = []
         for j in chosen:
             for seg in units[j][1][:max_per_sentence]:
-                key = (seg.source, seg.start, seg.text)
+                key = seg.key
                 if key not in index_of:
                     index_of[key] = len(citations)
                     citations.append(Citation(seg.timestamp, seg.start, seg.source, seg.text, seg.line, float(row[j])))

@@ -3,16 +3,20 @@
 from __future__ import annotations
 
 import re
+import threading
 import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace
-from rag.citations import evidence_units, parse_answer, verify
+from rag.citations import content_words, evidence_units, parse_answer, verify
 from rag.embedder import Embedder
 from rag.errors import QuestionError
+from rag.focus import find_focus
+from rag.grounding import expected_kind, has_kind, restates
 from rag.prompt import NO_ANSWER, build_messages, build_whole_messages
-from rag.retriever import Hit, Retriever
+from rag.chunker import Hit
+from rag.retriever import Retriever
 from rag.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
@@ -50,12 +54,17 @@ def says_dont_know(text: str) -> bool:
 
 
 def render(sentences: Sequence[AnswerSentence], citations) -> str:
-    """The answer as text, each sentence followed by its verified `[hh:mm:ss]` times."""
+    """The answer as text: its supported sentences, each followed by its verified `[hh:mm:ss]` times.
+
+    Sentences the transcript does not support are left out of the answer; they stay listed in
+    `Answer.unsupported` (shown collapsed as "not found in the transcript").
+    """
     parts = []
     for s in sentences:
+        if not s.supported:
+            continue
         times = dict.fromkeys(citations[i].timestamp for i in s.citations)  # two sentences can share a time
-        marks = "".join(f" [{t}]" for t in times)
-        parts.append(s.text + marks if s.supported else s.text + " (unsupported)")
+        parts.append(s.text + "".join(f" [{t}]" for t in times))
     return " ".join(parts)
 
 
@@ -79,6 +88,7 @@ class Pipeline:
         self._transcripts = list(transcripts) if transcripts is not None else None
         self._retrievers: dict[str, Retriever] = {}
         self._whole_tokens: dict[str | None, int] = {}
+        self._swap = threading.Lock()
 
     @property
     def llm(self):
@@ -153,13 +163,19 @@ class Pipeline:
         return "whole" if self._whole_tokens[source] <= self.settings.whole_max_tokens else "retrieve"
 
     def use_sources(self, sources: tuple[str, ...]) -> None:
-        """Switch to another set of transcripts; the index is rebuilt (only new ones are embedded)."""
-        self.settings = self.settings.with_(sources=sources)
-        self._transcripts = None
-        self._index = None
-        self._retrievers = {}
-        self._whole_tokens = {}
-        _ = self.index
+        """Switch to another set of transcripts (only new ones are embedded).
+
+        The new transcripts and index are built first and swapped in at once, so a question being
+        answered meanwhile finishes on the sources it started with.
+        """
+        from rag.corpus import build_index, load_sources
+
+        settings = self.settings.with_(sources=sources)
+        transcripts = load_sources(settings)
+        index = build_index(settings, self.embedder, transcripts)
+        with self._swap:
+            self.settings, self._transcripts, self._index = settings, transcripts, index
+            self._retrievers, self._whole_tokens = {}, {}
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
             top_k: int | None = None, retriever: str | None = None, source: str | None = None,
@@ -199,19 +215,30 @@ class Pipeline:
         timings = {"retrieve": (t_retrieved - t0) * 1000}
         best = max((h.score for h in hits), default=0.0)  # fused (hybrid) order need not put it first
         base = dict(question=question, searched=searched, id=id)
-        if best < self.settings.min_retrieval_score:
+        focus = find_focus(question, self.transcripts_for(source), self.embedder.encode_cached)
+        if focus is not None and not focus.sentences:
+            timings["total"] = (time.perf_counter() - t0) * 1000
+            yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings, trace=Trace("focus", tuple(hits)),
+                         reason=f"no sentence of the transcript is {focus.description}", **base)
+            return
+        if focus is None and best < self.settings.min_retrieval_score:
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
                          trace=Trace("none", tuple(hits), (), ()),
                          reason=f"best passage similarity {best:.2f} is below {self.settings.min_retrieval_score}", **base)
             return
-        strategy = self.context_for(source, context)
-        if strategy == "whole":
+        strategy = "focus" if focus else self.context_for(source, context)
+        if focus:  # a time, neighbour or speaker question: only the sentences it is about
+            passages = tuple((seg,) for seg in focus.sentences)
+            # "what comes right before X?" is about place, not topic: ask what that place says
+            asked = question if focus.kind == "speaker" else "What does this part of the transcript say? Answer briefly."
+            messages = build_messages(asked, passages, history, scope=focus.description)
+        elif strategy == "whole":
             messages, numbered = build_whole_messages(question, self.transcripts_for(source), history)
             passages = tuple((seg,) for seg in numbered)
         else:
-            messages = build_messages(question, hits, history)
             passages = tuple(h.chunk.sentences for h in hits)
+            messages = build_messages(question, passages, history)
         pieces: list[str] = []
         first = None
         for piece in self.llm.generate(messages, cached_prefix=1):
@@ -240,5 +267,13 @@ class Pipeline:
         if not any(s.supported for s in sentences):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason="no sentence of the model's answer is supported by the transcript", **base)
+        said = " ".join(s.text for s in sentences if s.supported)
+        if restates(said, base["question"], content_words):
+            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
+                          trace=trace, reason="the answer only restates the question", **base)
+        kind = expected_kind(base["question"])
+        if not has_kind(said, kind):
+            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
+                          trace=trace, reason=f"the question asks for a {kind}; the supported answer gives none", **base)
         return Answer(text=render(sentences, citations), abstained=False, citations=citations,
                       sentences=sentences, raw=raw, timings_ms=timings, trace=trace, **base)

@@ -10,7 +10,6 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-from rag.retriever import Hit
 from rag.segments import Segment, Transcript
 
 NO_ANSWER = "NOT IN TRANSCRIPT"
@@ -23,36 +22,45 @@ SYSTEM = (
 )
 
 
-def format_passages(hits: Sequence[Hit]) -> str:
+def passage_text(sentences: Sequence[Segment]) -> str:
+    """A passage as the model reads it: sentences joined, a heading ending in ":", speakers named."""
+    parts = []
+    for s in sentences:
+        text = s.text + ":" if s.is_heading else s.text
+        parts.append(f"{s.speaker}: {text}" if s.speaker and not s.is_heading else text)
+    return " ".join(parts)
+
+
+def format_passages(passages: Sequence[Sequence[Segment]]) -> str:
     """Number the passages from 1; name the source only when there are several.
 
-    >>> from rag.chunker import Chunk
-    >>> from rag.segments import Segment
-    >>> hit = Hit(Chunk(0, "talk", (Segment("talk", 5.0, "Hello."),)), 0.9, 0)
-    >>> format_passages([hit])
-    '[1] Hello.'
+    >>> format_passages([(Segment("talk", 5.0, "Hello."),), (Segment("talk", 9.0, "Bye.", speaker="Al"),)])
+    '[1] Hello.\\n[2] Al: Bye.'
     """
-    several = len({h.chunk.source for h in hits}) > 1
+    several = len({s.source for p in passages for s in p}) > 1
     lines = []
-    for n, hit in enumerate(hits, start=1):
-        prefix = f"({hit.chunk.source}) " if several else ""
-        lines.append(f"[{n}] {prefix}{hit.chunk.text}")
+    for n, sentences in enumerate(passages, start=1):
+        prefix = f"({sentences[0].source}) " if several and sentences else ""
+        lines.append(f"[{n}] {prefix}{passage_text(sentences)}")
     return "\n".join(lines)
 
 
-def build_messages(question: str, hits: Sequence[Hit], history: Sequence[tuple[str, str]] = ()) -> list[dict]:
+def build_messages(question: str, passages: Sequence[Sequence[Segment]],
+                   history: Sequence[tuple[str, str]] = (), scope: str = "") -> list[dict]:
     """Chat messages for the answer model.
 
     Args:
         question: the user's question as asked.
-        hits: retrieved passages, best first; their order gives the numbers.
+        passages: the passages to show (each a tuple of sentences), best first; their order gives the numbers.
         history: earlier (question, answer) turns, oldest first, for follow-up questions.
+        scope: what part of the transcript the passages are (e.g. "around 00:25:00"), when the question names one.
     """
     messages = [{"role": "system", "content": SYSTEM}]
     for q, a in history:
         messages.append({"role": "user", "content": q})
         messages.append({"role": "assistant", "content": a})
-    messages.append({"role": "user", "content": f"Passages:\n{format_passages(hits)}\n\nQuestion: {question}"})
+    heading = f"Passages (the transcript {scope}, in order)" if scope else "Passages"
+    messages.append({"role": "user", "content": f"{heading}:\n{format_passages(passages)}\n\nQuestion: {question}"})
     return messages
 
 

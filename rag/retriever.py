@@ -2,34 +2,26 @@
 
 from __future__ import annotations
 
-import re
-from dataclasses import dataclass
-
 import numpy as np
 
 from index.store import VectorIndex
-from rag.chunker import Chunk
+from rag.chunker import Hit
 from rag.embedder import Embedder
 
 RRF_K = 60  # the usual reciprocal-rank-fusion constant
 
 
-@dataclass(frozen=True)
-class Hit:
-    """A retrieved chunk; `score` is its cosine similarity to the query whatever the retriever."""
+def fuse(rankings: list[list[int]], tiebreak: np.ndarray) -> list[int]:
+    """Reciprocal-rank fusion of several rankings of positions; ties go to the higher `tiebreak`.
 
-    chunk: Chunk
-    score: float
-    rank: int
-
-
-def tokenize(text: str) -> list[str]:
-    """Lower-case word tokens for BM25 and lexical overlap.
-
-    >>> tokenize("Gigascale's AI-era CTO")
-    ['gigascale', 's', 'ai', 'era', 'cto']
+    >>> fuse([[2, 0, 1], [0, 2]], np.array([0.1, 0.2, 0.3]))
+    [2, 0, 1]
     """
-    return re.findall(r"[a-z0-9]+", text.lower())
+    fused: dict[int, float] = {}
+    for ranking in rankings:
+        for r, i in enumerate(ranking):
+            fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + r + 1)
+    return sorted(fused, key=lambda i: (-fused[i], -tiebreak[i]))
 
 
 class Retriever:
@@ -73,11 +65,7 @@ class Retriever:
         n = max(4 * k, 20)
         dense = [chunk.id for chunk, _ in self.index.search(qv, n)]
         cosine = self.index.vectors @ qv
-        fused: dict[int, float] = {}
-        for ranking in (dense, self._bm25_rank(query, n)):
-            for r, i in enumerate(ranking):
-                fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + r + 1)
-        order = sorted(fused, key=lambda i: (-fused[i], -cosine[i]))[:k]
+        order = fuse([dense, self._bm25_rank(query, n)], cosine)[:k]
         return [Hit(self.index.chunks[int(i)], float(cosine[int(i)]), r) for r, i in enumerate(order)]
 
     def _search_within(self, qv: np.ndarray, query: str, k: int, source: str) -> list[Hit]:
@@ -89,10 +77,6 @@ class Retriever:
         ranked = [int(i) for i in np.argsort(-cosine) if allowed[i]]
         if self.mode == "hybrid":
             n = max(4 * k, 20)
-            fused: dict[int, float] = {}
             lexical = [i for i in self._bm25_rank(query, len(self.index.chunks)) if allowed[i]]
-            for ranking in (ranked[:n], lexical[:n]):
-                for r, i in enumerate(ranking):
-                    fused[i] = fused.get(i, 0.0) + 1.0 / (RRF_K + r + 1)
-            ranked = sorted(fused, key=lambda i: (-fused[i], -cosine[i]))
+            ranked = fuse([ranked[:n], lexical[:n]], cosine)
         return [Hit(self.index.chunks[i], float(cosine[i]), r) for r, i in enumerate(ranked[:k])]

@@ -39,6 +39,11 @@ class Segment:
         return self.kind == "heading"
 
     @property
+    def key(self) -> tuple[str, float, str]:
+        """The sentence's identity across indexes, citations and the page: `(source, start, text)`."""
+        return (self.source, float(self.start), self.text)
+
+    @property
     def timestamp(self) -> str:
         """The start time as `hh:mm:ss`."""
         return format_time(self.start)
@@ -50,6 +55,15 @@ _SENTENCE_END = re.compile(r"""(?<=[.!?])["')\]]*\s+(?=["'(\[]?[A-Z0-9])""")
 # Captions are often lower case: there any . ! ? followed by a space ends a sentence.
 _CAPTION_END = re.compile(r"""(?<=[.!?])["')\]]*\s+(?=\S)""")
 _ABBREVIATIONS = ("e.g.", "i.e.", "etc.", "vs.", "Mr.", "Mrs.", "Ms.", "Dr.", "St.", "U.S.", "approx.")
+
+
+def tokenize(text: str) -> list[str]:
+    """Lower-case word tokens for BM25 and lexical overlap.
+
+    >>> tokenize("Gigascale's AI-era CTO")
+    ['gigascale', 's', 'ai', 'era', 'cto']
+    """
+    return re.findall(r"[a-z0-9]+", text.lower())
 
 
 def tidy_spacing(text: str) -> str:

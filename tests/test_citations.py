@@ -4,7 +4,7 @@ import pytest
 
 from rag.chunker import Chunk
 from rag.citations import DraftSentence, content_words, lexical_support, parse_answer, verify
-from rag.retriever import Hit
+from rag.chunker import Hit
 from rag.segments import Segment
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from rag.citations import parse_answer
 from rag.eval.gold import GoldItem
 from rag.eval.metrics import (abstention_scores, chunk_has_gold, matches, mean, percentile, recall_at_k,
                               reciprocal_rank, token_f1)
@@ -14,20 +13,22 @@ from rag.pipeline import Pipeline, search_query
 
 @dataclass(frozen=True)
 class EvalConfig:
-    """One way of answering: which retriever and how many passages."""
+    """One way of answering: what the model reads, which retriever and how many passages."""
 
     retriever: str
     k: int
+    context: str = "retrieve"
 
     @property
     def name(self) -> str:
-        return f"{self.retriever}-k{self.k}"
+        return "whole" if self.context == "whole" else f"{self.retriever}-k{self.k}"
 
 
 def compare_configs(default: EvalConfig) -> list[EvalConfig]:
-    """The configurations `--compare` runs: the default, then dense and hybrid retrieval at k=3 and k=5."""
-    grid = [EvalConfig(r, k) for r in ("dense", "hybrid") for k in (3, 5)]
-    return [default] + [c for c in grid if c != default]
+    """The configurations `--compare` runs: the default, the whole transcript, dense and hybrid at k=3 and k=5."""
+    grid = [EvalConfig(default.retriever, default.k, "whole")]
+    grid += [EvalConfig(r, k) for r in ("dense", "hybrid") for k in (3, 5)]
+    return [default] + [c for c in grid if c.name != default.name]
 
 
 def retrieval_row(pipeline: Pipeline, item: GoldItem, searched: str, retriever: str) -> dict:
@@ -63,14 +64,16 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
             prev = answers[item.follows]
             history = [(prev.question, prev.plain)]
         searched = search_query(item.question, history)
-        answer = pipeline.ask(item.question, history, id=item.id, top_k=config.k, retriever=config.retriever)
+        answer = pipeline.ask(item.question, history, id=item.id, top_k=config.k, retriever=config.retriever,
+                              context=config.context)
         answers[item.id] = answer
         gold_s = item.seconds
         cited = [c.seconds for c in answer.citations]
         row = {
             "id": item.id, "question": item.question, "answerable": item.answerable, "follows": item.follows,
-            "reference": item.answer, "gold": list(item.timestamps), "answer": answer.text,
+            "reference": item.answer, "gold": list(item.timestamps), "answer": answer.text, "raw": answer.raw,
             "abstained": answer.abstained, "reason": answer.reason, "searched": searched,
+            "context": answer.trace.context if answer.trace else None,
             "citations": [c.to_json() for c in answer.citations],
             "ttft_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms.get("total"),
         }
@@ -89,10 +92,8 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
             row["cites_gold"] = any(matches(c, gold_s) for c in cited)
             row["cited_gold_share"] = (sum(matches(c, gold_s) for c in cited) / len(cited)) if cited else None
             # How well the model cited on its own, before verification re-attributed anything.
-            shown = pipeline.retrieve(searched, config.k, config.retriever)
-            marks = {n for d in parse_answer(answer.raw, len(shown)) for n in d.cited} if answer.raw else set()
-            row["model_marks_gold"] = (any(chunk_has_gold([s.start for s in shown[n - 1].chunk.sentences], gold_s)
-                                           for n in marks) if marks else False) if not answer.abstained else None
+            own = [s.start for s in answer.trace.model_cited()] if answer.trace else []
+            row["model_marks_gold"] = chunk_has_gold(own, gold_s) if not answer.abstained else None
         rows.append(row)
     return rows
 

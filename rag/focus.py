@@ -1,0 +1,189 @@
+"""Questions about time and speakers: find the window, the neighbour or the voice a question asks about.
+
+Recognised phrasings (case does not matter):
+
+* a moment: "around minute 22", "at minute 22", "at 22 minutes", "at the 22-minute mark", "at 12:30";
+  the window is a minute before to two minutes after it.
+* a span: "in the first five minutes", "in the first minute", "in the last 2 minutes",
+  "between minute 10 and 12", "from 10:00 to 12:30".
+* a neighbour: "what comes right after the part about FAIR?", "what is said just before the Nvidia
+  quote?" (the sentence(s) next to the best match of the anchor, in document order).
+* a speaker: "what did Alice say about the budget?", "according to Bob, ..." (transcripts that name
+  speakers: timed lines `[00:01:02] Alice: ...` and WebVTT `<v Alice>` voices).
+
+Each gives the sentences the answer must come from; the pipeline shows the model only those and
+cites inside them.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+
+from rag.citations import lexical_support
+from rag.segments import Segment, Transcript
+from rag.timecode import format_time, parse_time
+
+NUMBER_WORDS = {w: i for i, w in enumerate(
+    "zero one two three four five six seven eight nine ten eleven twelve thirteen fourteen fifteen".split())}
+_NUM = r"(\d+|" + "|".join(NUMBER_WORDS) + r")"
+_CLOCK = r"(\d{1,2}:\d{2}(?::\d{2})?)"
+_MOMENT = re.compile(
+    rf"\b(?:around|about|at|near|by|close to)\s+(?:the\s+)?(?:minute\s+{_NUM}|{_NUM}[\s-]*min(?:ute)?s?(?:\s+mark)?|{_CLOCK})",
+    re.I)
+_MINUTE = re.compile(rf"\bminute\s+{_NUM}\b", re.I)
+_FIRST = re.compile(rf"\b(first|last|final|opening|closing)\s+(?:{_NUM}\s+)?minutes?\b", re.I)
+_BETWEEN_MIN = re.compile(rf"\bbetween\s+(?:minutes?\s+)?{_NUM}\s+(?:and|to|-)\s+(?:minute\s+)?{_NUM}(?:\s+minutes?)?", re.I)
+_BETWEEN_CLOCK = re.compile(rf"\b(?:from|between)\s+{_CLOCK}\s+(?:to|and|-|until)\s+{_CLOCK}", re.I)
+_NEIGHBOUR = re.compile(
+    r"\b(?:(right|just|immediately|directly)\s+(after|before)|(after|before)\s+the\s+(?:part|bit|section|remark|"
+    r"quote|mention|comment|discussion|point|sentence|line)s?)\s+(.+?)\s*\??\s*$", re.I)
+_ANCHOR_NOISE = re.compile(r"^(?:the\s+)?(?:(?:part|bit|section|remark|quote|mention|comment|discussion|point|sentence|line)s?\s+)?"
+                           r"(?:(?:about|on|of|where|when|that|in which)\s+)?", re.I)
+_SPEAKER = re.compile(r"\b(?i:what|how)\s+(?i:did|does|do)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:say|think|mention|tell|"
+                      r"explain|describe|argue|suggest|propose|want)\b|\b(?i:according to)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
+MAX_SENTENCES = 20
+
+
+@dataclass(frozen=True)
+class Focus:
+    """What a question narrows the transcript to.
+
+    Attributes:
+        kind: "window", "after", "before" or "speaker".
+        description: the constraint in words, for the answer's trace and for refusals.
+        sentences: the sentences the answer must rest on, in document order.
+    """
+
+    kind: str
+    description: str
+    sentences: tuple[Segment, ...]
+
+
+def _number(token: str) -> int:
+    return NUMBER_WORDS[token.lower()] if token.lower() in NUMBER_WORDS else int(token)
+
+
+def time_window(question: str, duration: float) -> tuple[float, float, str] | None:
+    """The `(start, end, description)` in seconds that a question asks about, or None.
+
+    >>> time_window("What does he say around minute 22?", 3000)[:2]
+    (1260.0, 1440.0)
+    >>> time_window("What is discussed in the first five minutes?", 3000)[:2]
+    (0.0, 300.0)
+    >>> time_window("What happens between 10:00 and 12:30?", 3000)[:2]
+    (600.0, 750.0)
+    >>> time_window("What does Gigascale invest in?", 3000) is None
+    True
+    """
+    m = _BETWEEN_CLOCK.search(question)
+    if m:
+        a, b = parse_time(m.group(1)), parse_time(m.group(2))
+        return min(a, b), max(a, b), f"between {format_time(min(a, b))} and {format_time(max(a, b))}"
+    m = _BETWEEN_MIN.search(question)
+    if m:
+        a, b = sorted((_number(m.group(1)) * 60.0, _number(m.group(2)) * 60.0))
+        return a, b, f"between {format_time(a)} and {format_time(b)}"
+    m = _FIRST.search(question)
+    if m:
+        n = _number(m.group(2)) if m.group(2) else 1
+        if m.group(1).lower() in ("first", "opening"):
+            return 0.0, n * 60.0, f"in the first {n} minute{'s' * (n != 1)}"
+        return max(0.0, duration - n * 60.0), duration + 1, f"in the last {n} minute{'s' * (n != 1)}"
+    m = _MOMENT.search(question)
+    if m:
+        if m.group(3):
+            centre = parse_time(m.group(3))
+        else:
+            centre = _number(m.group(1) or m.group(2)) * 60.0
+        return max(0.0, centre - 60.0), centre + 120.0, f"around {format_time(centre)}"
+    m = _MINUTE.search(question)
+    if m:
+        centre = _number(m.group(1)) * 60.0
+        return max(0.0, centre - 60.0), centre + 120.0, f"around {format_time(centre)}"
+    return None
+
+
+def neighbour_request(question: str) -> tuple[str, str] | None:
+    """`("after" | "before", anchor text, sentences)` for "what comes right after X?", or None.
+
+    "right/just/immediately after" means the one next sentence; "after the part about X" the next two.
+
+    >>> neighbour_request("What is said right after the part about FAIR?")
+    ('after', 'FAIR', 1)
+    >>> neighbour_request("What comes just before the remark that understanding the supply chain is crucial?")
+    ('before', 'understanding the supply chain is crucial', 1)
+    >>> neighbour_request("What is said after the part about chips?")
+    ('after', 'chips', 2)
+    >>> neighbour_request("What did Meta do after leasing data centers?") is None
+    True
+    """
+    m = _NEIGHBOUR.search(question)
+    if not m:
+        return None
+    direction = (m.group(2) or m.group(3)).lower()
+    close = bool(m.group(1))
+    anchor = m.group(4).strip()
+    if m.group(3):  # "after the part about X": the noun was matched already
+        anchor = re.sub(r"^(?:about|on|of|where|when|that|in which)\s+", "", anchor, flags=re.I)
+    else:
+        anchor = _ANCHOR_NOISE.sub("", anchor).strip() or anchor
+    anchor = re.sub(r"^the\s+", "", anchor, flags=re.I)
+    return (direction, anchor, 1 if close else 2) if anchor else None
+
+
+def speaker_request(question: str, speakers: Sequence[str]) -> str | None:
+    """The known speaker a question asks about ("what did Alice say ..."), or None.
+
+    >>> speaker_request("What did Alice say about the budget?", ["Alice", "Bob"])
+    'Alice'
+    >>> speaker_request("What did he say about chips?", ["Alice"]) is None
+    True
+    """
+    m = _SPEAKER.search(question)
+    if not m:
+        return None
+    name = (m.group(1) or m.group(2)).lower()
+    for speaker in speakers:
+        s = speaker.lower()
+        if name == s or name == s.split()[0] or s.startswith(name + " "):
+            return speaker
+    return None
+
+
+def find_focus(question: str, transcripts: Sequence[Transcript],
+               encode: Callable[[list[str]], np.ndarray] | None = None) -> Focus | None:
+    """The sentences a time, neighbour or speaker question is about, or None for an ordinary question.
+
+    Args:
+        question: the question as asked.
+        transcripts: the transcripts it may be about.
+        encode: unit-vector sentence embedder, to find a neighbour question's anchor.
+    """
+    sentences = [s for t in transcripts for s in t.segments if not s.is_heading]
+    if not sentences:
+        return None
+    duration = max(s.start for s in sentences)
+    window = time_window(question, duration)
+    if window:
+        start, end, words = window
+        inside = tuple(s for s in sentences if start <= s.start < end)
+        return Focus("window", words, inside[:MAX_SENTENCES])
+    neighbour = neighbour_request(question)
+    if neighbour and encode is not None:
+        direction, anchor, n = neighbour
+        vectors = encode([anchor] + [s.text for s in sentences])
+        # a short anchor ("FAIR") embeds poorly: its words found in the sentence count as much as the cosine
+        lexical = np.array([lexical_support(anchor, s.text) for s in sentences], dtype=np.float32)
+        best = int(np.argmax(vectors[1:] @ vectors[0] + lexical))
+        order = range(best + 1, min(best + 1 + n, len(sentences))) if direction == "after" else range(max(0, best - n), best)
+        chosen = tuple(sentences[i] for i in order if sentences[i].source == sentences[best].source)
+        return Focus(direction, f"{direction} “{sentences[best].text}”", chosen)
+    speakers = sorted({s.speaker for s in sentences if s.speaker})
+    speaker = speaker_request(question, speakers) if speakers else None
+    if speaker:
+        return Focus("speaker", f"said by {speaker}", tuple(s for s in sentences if s.speaker == speaker))
+    return None

@@ -1,0 +1,91 @@
+"""Checks that an answer answers: its numbers come from the transcript, and it has what the question asks for.
+
+The support score (rag/citations.py) asks whether a claim is close to a transcript sentence. A small
+model's wrong answers are often close too: "He stepped down in 2022" sits near "former CTO at
+Facebook (for 9 years)". These pure checks catch the commonest such cases without an entailment model:
+
+* every number in a claim (digits or number words) must occur in its evidence or in the question;
+* a terse answer ("Mike Schreer.") must find its own words in the evidence, not only the question's;
+* an answer that only restates the question's own words says nothing;
+* a question asking for a quantity ("how many", "how much", "what percentage") or a year ("what year",
+  "which year") must get an answer that holds one.
+"""
+
+from __future__ import annotations
+
+import re
+
+NUMBER_WORDS = {
+    "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
+    "eight": "8", "nine": "9", "ten": "10", "eleven": "11", "twelve": "12", "twenty": "20", "thirty": "30",
+    "forty": "40", "fifty": "50", "hundred": "100", "thousand": "1000", "million": "1000000",
+    "billion": "1000000000", "once": "1", "twice": "2", "half": "0.5", "dozen": "12",
+}
+_NUMBER = re.compile(r"\d+(?:[.,]\d+)*|\b(?:" + "|".join(NUMBER_WORDS) + r")\b", re.I)
+_QUANTITY_Q = re.compile(r"\bhow (?:many|much|long|often)\b|\bwhat (?:percentage|share|fraction|number|amount)\b"
+                         r"|\bby how\b", re.I)
+_YEAR_Q = re.compile(r"\b(?:what|which|in what|in which) year\b", re.I)
+_YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+
+
+def numbers(text: str) -> set[str]:
+    """The numbers a text states, digits and number words alike, normalised.
+
+    >>> sorted(numbers("Nine years, 3,000 servers and 2013."))
+    ['2013', '3000', '9']
+    """
+    out = set()
+    for m in _NUMBER.finditer(text):
+        token = m.group(0).lower()
+        out.add(NUMBER_WORDS.get(token, token.replace(",", "")))
+    return out
+
+
+def numbers_grounded(claim: str, evidence: str, question: str = "") -> bool:
+    """True when every number of the claim occurs in the evidence or the question.
+
+    >>> numbers_grounded("He left in 2022.", "He was CTO at Facebook (for 9 years).")
+    False
+    >>> numbers_grounded("For nine years.", "He was CTO at Facebook (for 9 years).")
+    True
+    """
+    return numbers(claim) <= numbers(evidence) | numbers(question)
+
+
+def restates(answer: str, question: str, words) -> bool:
+    """True when the answer adds no content word to the question ("He worked at Facebook before joining Facebook").
+
+    `words` is the content-word function (rag.citations.content_words), passed in to keep this module pure.
+    """
+    return not (words(answer) - words(question))
+
+
+def expected_kind(question: str) -> str | None:
+    """"quantity" or "year" when the question asks for one, else None.
+
+    >>> expected_kind("How many GPUs does Meta use?"), expected_kind("In what year did he start?")
+    ('quantity', 'year')
+    >>> expected_kind("Why did Meta open-source PyTorch?") is None
+    True
+    """
+    if _YEAR_Q.search(question):
+        return "year"
+    if _QUANTITY_Q.search(question):
+        return "quantity"
+    return None
+
+
+def has_kind(answer: str, kind: str | None) -> bool:
+    """Whether the answer text holds what the question asks for.
+
+    >>> has_kind("Meta uses nearly all its equipment.", "quantity"), has_kind("About five times.", "quantity")
+    (False, True)
+    >>> has_kind("In 2013.", "year"), has_kind("Recently.", "year")
+    (True, False)
+    """
+    if kind == "year":
+        return bool(_YEAR.search(answer))
+    if kind == "quantity":
+        return bool(numbers(answer)) or bool(re.search(r"\b(?:few|several|dozens|hundreds|thousands|millions|billions)\b",
+                                                      answer, re.I))
+    return True

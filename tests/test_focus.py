@@ -1,0 +1,71 @@
+"""Questions about time, neighbours and speakers: the window, the anchor and the voice they name."""
+
+import pytest
+
+from rag.focus import find_focus, neighbour_request, speaker_request, time_window
+from rag.formats import parse_transcript
+from rag.segments import Segment, Transcript
+
+
+@pytest.mark.parametrize("question, window", [
+    ("What does he say around minute 22?", (1260.0, 1440.0)),
+    ("What is discussed at minute 5?", (240.0, 420.0)),
+    ("What comes up at the 10-minute mark?", (540.0, 720.0)),
+    ("What is said at 12:30?", (690.0, 870.0)),
+    ("What is discussed in the first five minutes?", (0.0, 300.0)),
+    ("What does he say in the first minute?", (0.0, 60.0)),
+    ("What is said in the last 2 minutes?", (2880.0, 3001.0)),
+    ("What happens between minute 10 and 12?", (600.0, 720.0)),
+    ("What happens from 01:00:00 to 01:02:00?", (3600.0, 3720.0)),
+])
+def test_time_windows(question, window):
+    assert time_window(question, 3000.0)[:2] == window
+
+
+@pytest.mark.parametrize("question", [
+    "What does Gigascale invest in?", "How many years was he CTO?", "Why did Meta open-source PyTorch?",
+    "What did Meta do after leasing data centers?",
+])
+def test_ordinary_questions_have_no_focus(question, embedder):
+    t = parse_transcript("One [00:00:05]. Two [00:10:00]. Three [00:20:00].", "t", "t.txt")
+    assert time_window(question, 3000.0) is None and neighbour_request(question) is None
+    assert find_focus(question, [t], embedder.encode) is None
+
+
+def test_window_keeps_the_sentences_inside_it():
+    t = parse_transcript("Early talk [00:00:30]. Middle point [00:22:10]. Late idea [00:40:00].", "t", "t.txt")
+    focus = find_focus("What does he say around minute 22?", [t])
+    assert focus.kind == "window" and [s.text for s in focus.sentences] == ["Middle point."]
+    empty = find_focus("What is said around minute 30?", [t])
+    assert empty.sentences == ()  # the pipeline then says the transcript has nothing there
+
+
+def test_neighbours_in_document_order(embedder):
+    t = parse_transcript("Intro words [00:00:10]. The FAIR lab was founded [00:13:37]. Gigascale backs climate tech "
+                         "[00:00:35]. Chips are hard to beat [00:23:08].", "t", "t.txt")
+    after = find_focus("What is said right after the part about FAIR?", [t], embedder.encode)
+    assert [s.timestamp for s in after.sentences] == ["00:00:35"]
+    before = find_focus("What comes just before the remark about chips?", [t], embedder.encode)
+    assert [s.timestamp for s in before.sentences] == ["00:00:35"]
+
+
+def test_speaker_questions_keep_that_speakers_sentences():
+    t = parse_transcript("[00:00:05] Alice: The budget is tight.\n[00:00:09] Bob: We should hire.\n"
+                         "[00:00:15] Alice: Hiring waits until spring.\n", "meeting", "m.txt")
+    focus = find_focus("What did Alice say about hiring?", [t])
+    assert focus.kind == "speaker" and [s.timestamp for s in focus.sentences] == ["00:00:05", "00:00:15"]
+    assert speaker_request("What did Carol say?", ["Alice", "Bob"]) is None
+
+
+def test_focus_answers_cite_inside_the_window(scripted_pipeline):
+    p = scripted_pipeline("Mike notes that underpredicting capacity has been more regrettable than overpredicting [1].")
+    a = p.ask("What is discussed around minute 25?")
+    assert a.trace.context == "focus"
+    assert a.citations and all(24 * 60 <= c.seconds < 27 * 60 for c in a.citations)
+    assert "around 00:25:00" in p.llm.prompts[-1][-1]["content"]
+
+
+def test_empty_window_abstains_without_the_model(scripted_pipeline):
+    p = scripted_pipeline("anything [1].")
+    a = p.ask("What is discussed around minute 55?")
+    assert a.abstained and "around 00:55:00" in a.reason and p.llm.prompts == []
