@@ -75,12 +75,39 @@ def _sha256(path: Path) -> str:
 
 
 def _atomic_write(path: Path, data: bytes) -> None:
-    tmp = path.with_name(path.name + ".tmp")
-    with open(tmp, "wb") as f:
-        f.write(data)
-        f.flush()
-        os.fsync(f.fileno())
-    os.replace(tmp, path)
+    """Write `data` to `path` all or nothing: a temporary file (unique per process) renamed into place.
+
+    Raises:
+        OSError: when the write fails (a full disk, a read-only folder); the temporary file is removed.
+    """
+    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
+    try:
+        with open(tmp, "wb") as f:
+            f.write(data)
+            f.flush()
+            os.fsync(f.fileno())
+        os.replace(tmp, path)
+    except BaseException:  # a full disk or an interrupt: leave no half-written file behind
+        tmp.unlink(missing_ok=True)
+        raise
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:  # someone else's process
+        return True
+    return True
+
+
+def remove_stale_temporaries(folder: Path) -> None:
+    """Delete `NAME.<pid>.tmp` files of writers that died (kill -9, power loss); a live writer's stay."""
+    for tmp in folder.glob("*.tmp"):
+        pid = tmp.name.rsplit(".", 2)[-2]
+        if pid.isdigit() and not _alive(int(pid)):
+            tmp.unlink(missing_ok=True)
 
 
 def chunk_to_json(chunk: Chunk) -> dict:
@@ -93,19 +120,25 @@ def chunk_from_json(row: dict) -> Chunk:
 
 
 def save_index(folder: Path, index: VectorIndex, manifest: Manifest) -> Manifest:
-    """Write the index atomically and return the manifest with the files' checksums filled in."""
+    """Write the index atomically and return the manifest with the files' checksums filled in.
+
+    The checksums are those of the bytes written here, so a concurrent writer's files never pass as ours.
+
+    Raises:
+        OSError: when a file cannot be written; the folder then holds no manifest, so it is never loaded.
+    """
     import faiss
 
     folder.mkdir(parents=True, exist_ok=True)
+    remove_stale_temporaries(folder)
     (folder / "manifest.json").unlink(missing_ok=True)  # an index without a manifest is never loaded
-    tmp_vectors = folder / "vectors.faiss.tmp"
-    faiss.write_index(index.faiss, str(tmp_vectors))
-    os.replace(tmp_vectors, folder / "vectors.faiss")
-    lines = "".join(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n" for c in index.chunks)
-    _atomic_write(folder / "chunks.jsonl", lines.encode("utf-8"))
+    vectors = faiss.serialize_index(index.faiss).tobytes()
+    chunks = "".join(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n" for c in index.chunks).encode("utf-8")
+    _atomic_write(folder / "vectors.faiss", vectors)
+    _atomic_write(folder / "chunks.jsonl", chunks)
     manifest = Manifest(**{**asdict(manifest), "chunk_count": len(index.chunks),
-                           "vectors_sha256": _sha256(folder / "vectors.faiss"),
-                           "chunks_sha256": _sha256(folder / "chunks.jsonl")})
+                           "vectors_sha256": hashlib.sha256(vectors).hexdigest(),
+                           "chunks_sha256": hashlib.sha256(chunks).hexdigest()})
     _atomic_write(folder / "manifest.json", json.dumps(asdict(manifest), indent=2).encode("utf-8"))
     return manifest
 
@@ -121,6 +154,8 @@ def read_manifest(folder: Path) -> Manifest | None:
         return None
     try:
         data = json.loads(path.read_text("utf-8"))
+        if not isinstance(data, dict):
+            raise TypeError(f"expected a JSON object, got {type(data).__name__}")
         data["sources"] = tuple(data.get("sources", ()))
         return Manifest(**data)
     except (ValueError, TypeError) as exc:

@@ -31,6 +31,14 @@ def _common(p: argparse.ArgumentParser) -> None:
                    help="llama.cpp prompt-lookup decoding (draft tokens copied from the prompt)")
 
 
+def _asr(p: argparse.ArgumentParser) -> None:
+    p.add_argument("--asr-model", metavar="PATH",
+                   help="speech recognition for recordings: any faster-whisper (CTranslate2) model folder, e.g. a "
+                        "multilingual one (default: the packaged Whisper tiny.en, which is English only)")
+    p.add_argument("--asr-compute-type", default="int8", choices=["int8", "int8_float32", "float32"],
+                   help="CTranslate2 compute type for speech recognition (default int8: faster, same words)")
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(prog="transcript-rag", description=__doc__)
     sub = parser.add_subparsers(dest="command", required=True)
@@ -53,10 +61,18 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--limit", type=int, help="only the first N questions (quick checks)")
     _common(ev)
 
-    add = sub.add_parser("add", help="register a transcript in the library (it is validated and copied in)")
-    add.add_argument("file", help="SRT, WebVTT, Whisper/YouTube JSON or timestamped text")
+    add = sub.add_parser("add", help="register a transcript or a recording in the library (validated, copied in; "
+                                     "a recording is transcribed offline first)")
+    add.add_argument("file", help="SRT, WebVTT, Whisper/YouTube JSON or timestamped text; or a recording: "
+                                  "MP3, WAV, M4A, OGG, FLAC, MP4, WebM (recognised by content)")
     add.add_argument("--title", help="title shown in citations (default: file name)")
     add.add_argument("--media-url", help="audio/video URL; citations then offer 'play from here'")
+    _asr(add)
+    exp = sub.add_parser("export", help="write a transcript (e.g. one made from a recording) as SRT, WebVTT, "
+                                        "Whisper JSON or timed text")
+    exp.add_argument("title", help="its title, as `list` shows it")
+    exp.add_argument("--format", choices=["srt", "vtt", "json", "txt"], default="srt", help="default srt")
+    exp.add_argument("--out", metavar="FILE", help="write here instead of to standard output")
     sub.add_parser("list", help="list the transcripts in the library")
     rm = sub.add_parser("remove", help="remove a transcript from the library")
     rm.add_argument("title")
@@ -67,6 +83,7 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--share", action="store_true", help="ask Gradio for a public share link (off by default)")
     serve.add_argument("--auth", metavar="USER:PASSWORD",
                        help="require this login (or set TRANSCRIPT_RAG_AUTH=user:password)")
+    _asr(serve)
     _common(serve)
     return parser
 
@@ -74,6 +91,12 @@ def build_parser() -> argparse.ArgumentParser:
 def settings_from(args: argparse.Namespace) -> Settings:
     """The one place flags become settings."""
     sources = tuple(str(Path(s)) for s in args.source) if getattr(args, "source", None) else None
+    from rag.media import is_recording
+
+    for source in sources or ():
+        if Path(source).is_file() and is_recording(source):
+            raise RagError(f"{source} is a recording: add it to the library first (transcribed once, offline): "
+                           f"transcript-rag add {source}")
     return Settings.from_env(sources=sources, llm=args.model, top_k=args.k, retriever=args.retriever,
                              context=args.context, engine=args.engine, llm_url=args.llm_url,
                              llm_model=args.llm_model, prompt_lookup=args.prompt_lookup)
@@ -88,6 +111,10 @@ def print_answer(answer, as_json: bool) -> None:
         print("\nSources:")
         for c in answer.citations:
             print(f"  [{c.timestamp}] {c.source}: {c.text}")
+    if answer.unsupported:
+        print("\nNot found in the transcript (left out of the answer):")
+        for text in answer.unsupported:
+            print(f"  - {text}")
     print(flush=True)
 
 
@@ -100,8 +127,12 @@ def read_questions(path: str) -> list[tuple[str, str]]:
     p = Path(path)
     if not p.is_file():
         raise QuestionError(f"{path}: no such file")
+    try:
+        text = p.read_text("utf-8")
+    except UnicodeDecodeError as exc:
+        raise QuestionError(f"{path}: not valid UTF-8 text (byte {exc.start}); re-save it as UTF-8") from None
     rows = []
-    for n, line in enumerate(p.read_text("utf-8").splitlines(), start=1):
+    for n, line in enumerate(text.splitlines(), start=1):
         if not line.strip():
             continue
         try:
@@ -137,7 +168,7 @@ def cmd_index(args: argparse.Namespace) -> int:
     embedder = Embedder(settings.embed_model).load()
     index = build_index(settings, embedder)
     sources = sorted({c.source for c in index.chunks})
-    sentences = len({(s.source, s.start, s.text) for c in index.chunks for s in c.sentences})
+    sentences = len({s.key for c in index.chunks for s in c.sentences})
     print(f"Index ready: {len(index.chunks)} chunks, {sentences} sentences from {len(sources)} transcript(s) "
           f"in {time.perf_counter() - t0:.1f}s ({settings.index_dir})")
     if args.with_model:
@@ -158,19 +189,68 @@ def cmd_serve(args: argparse.Namespace) -> int:
     auth = args.auth or os.environ.get("TRANSCRIPT_RAG_AUTH")
     if auth and ":" not in auth:
         raise RagError("--auth takes USER:PASSWORD")
-    serve(settings_from(args), host=args.host, port=args.port, share=args.share,
-          auth=tuple(auth.split(":", 1)) if auth else None)
+    settings = settings_from(args)
+    serve(settings, host=args.host, port=args.port, share=args.share,
+          auth=tuple(auth.split(":", 1)) if auth else None, transcriber=transcriber_from(args, settings))
     return 0
 
 
+def transcriber_from(args: argparse.Namespace, settings: Settings):
+    """The speech recogniser the flags ask for (nothing is loaded until a recording needs it)."""
+    from rag.asr import Transcriber
+
+    return Transcriber(args.asr_model, args.asr_compute_type, settings.threads, settings.cache_dir)
+
+
 def cmd_add(args: argparse.Namespace) -> int:
+    from rag.asr import ProgressBar
     from rag.library import Library
 
-    library = Library()
-    entry = library.add(args.file, args.title, args.media_url)
+    settings = Settings.from_env(sources=(args.file,))
+    bar = ProgressBar(Path(args.file).name)
+    try:
+        entry = Library(settings.library_dir).add(args.file, args.title, args.media_url,
+                                                  transcriber_from(args, settings), bar)
+    finally:
+        bar.close()
     print(f"Added {entry.title!r}: {entry.sentences} sentences, {entry.format}, "
           f"{entry.duration / 60:.1f} min ({entry.file}). It is searched with the other transcripts; "
           "the next question re-indexes only this one.")
+    if entry.recording:
+        done = json.loads(Path(entry.file).read_text("utf-8")).get("transcription", {})
+        rtf = done.get("real_time_factor") or 0
+        if bar.bar is None:
+            how = f"the transcript made before by {done.get('model')} ({done.get('compute_type')}) was reused"
+        else:
+            how = (f"transcribed by {done.get('model')} ({done.get('compute_type')}) in {done.get('seconds')} s, "
+                   f"{1 / max(rtf, 1e-9):.0f}x real time (RTF {rtf:.3f})")
+        print(f"Recording: {how}. Export it with: transcript-rag export {json.dumps(entry.title)} --format srt")
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from rag.errors import LibraryError
+    from rag.export import WRITERS, captions_from_segments, captions_from_whisper
+    from rag.formats import load_transcript
+    from rag.library import Library, titled_sources
+
+    settings = Settings.from_env()
+    entry = next((e for e in Library(settings.library_dir).entries() if e.title == args.title), None)
+    if entry and entry.recording:  # its Whisper JSON as stored, word times included
+        data = json.loads(Path(entry.file).read_text("utf-8"))
+        text = (json.dumps(data, ensure_ascii=False, indent=1) + "\n" if args.format == "json"
+                else WRITERS[args.format](captions_from_whisper(data)))
+    else:
+        known = {title: path for path, title, _ in titled_sources(settings)}
+        if args.title not in known:
+            raise LibraryError(f"no transcript titled {args.title!r} (known: {', '.join(map(repr, known))})")
+        transcript = load_transcript(known[args.title], args.title)
+        text = WRITERS[args.format](captions_from_segments(transcript.segments))
+    if args.out:
+        Path(args.out).write_text(text, "utf-8")
+        print(f"Wrote {args.title!r} as {args.format} to {args.out}", file=sys.stderr)
+    else:
+        sys.stdout.write(text)
     return 0
 
 
@@ -209,15 +289,15 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     gold = load_gold(args.qa)[: args.limit]
     settings = settings_from(args)
-    default = EvalConfig(settings.retriever, settings.top_k)
-    configs = compare_configs(default) if args.compare else [default]
     pipeline = Pipeline(settings).load()
+    default = EvalConfig(settings.retriever, settings.top_k, pipeline.context_for(None))
+    configs = compare_configs(default) if args.compare else [default]
     t0 = time.perf_counter()
     results = {}
     for config in configs:
         rows = evaluate(pipeline, gold, config)
         results[config.name] = {"summary": summarize(rows), "rows": rows}
-    meta = {"model": settings.llm, "qa": args.qa, "questions": len(gold), "sources": list(settings.sources),
+    meta = {"model": pipeline.llm.name, "qa": args.qa, "questions": len(gold), "sources": list(settings.sources),
             "seconds": time.perf_counter() - t0}
     paths = write_reports(Path(args.out), results, meta)
     print(summary_table({name: r["summary"] for name, r in results.items()}))
@@ -227,7 +307,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
 
 COMMANDS = {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval, "serve": cmd_serve,
-            "add": cmd_add, "list": cmd_list, "remove": cmd_remove}
+            "add": cmd_add, "list": cmd_list, "remove": cmd_remove, "export": cmd_export}
 
 
 def main(argv: Sequence[str] | None = None) -> int:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import hashlib
 import json
 import os
+import shlex
 import sys
 from dataclasses import replace
 from pathlib import Path
@@ -19,10 +20,10 @@ import numpy as np
 from index.store import FORMAT_VERSION, Manifest, VectorIndex, load_index, save_index
 from rag.chunker import Chunk, chunk_segments
 from rag.embedder import Embedder
-from rag.errors import IndexStoreError
+from rag.errors import IndexStoreError, TranscriptError
 from rag.formats import load_transcript
 from rag.segments import Transcript
-from rag.settings import Settings
+from rag.settings import Settings, library_sources
 
 
 def _hash(*parts: str) -> str:
@@ -47,8 +48,13 @@ def load_sources(settings: Settings) -> list[Transcript]:
     """Parse every configured source; titles default to file names and must be unique."""
     from rag.library import titled_sources
 
-    transcripts = [replace(load_transcript(path, title), media_url=media)
-                   for path, title, media in titled_sources(settings)]
+    registered = {os.path.abspath(p) for p in library_sources(settings.library_dir)}
+    transcripts = []
+    for path, title, media in titled_sources(settings):
+        if os.path.abspath(path) in registered and not Path(path).exists():
+            raise TranscriptError(f"{path}: the library's copy of {title!r} is missing; "
+                                  f"remove it with: transcript-rag remove {shlex.quote(title)}")
+        transcripts.append(replace(load_transcript(path, title), media_url=media))
     seen: dict[str, str] = {}
     for t in transcripts:
         if t.title in seen:
@@ -57,19 +63,31 @@ def load_sources(settings: Settings) -> list[Transcript]:
     return transcripts
 
 
+def _warn(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
 def _embed_cached(t: Transcript, chunks: list[Chunk], embedder: Embedder, settings: Settings) -> np.ndarray:
     key = _hash(transcript_hash(t), chunker_key(settings), embedder.name)
     path = settings.cache_dir / "embeddings" / f"{key[:32]}.npy"
     if path.exists():
-        vectors = np.load(path, allow_pickle=False)
-        if vectors.shape == (len(chunks), embedder.dim):
+        try:
+            vectors = np.load(path, allow_pickle=False)
+        except (OSError, ValueError, EOFError) as exc:  # a damaged cache file is recomputed, not trusted
+            _warn(f"Embedding cache {path} is unreadable ({exc}); embedding again.")
+            vectors = None
+        if vectors is not None and vectors.shape == (len(chunks), embedder.dim):
             return vectors
-    print(f"Embedding {len(chunks)} chunks of {t.title!r}...", file=sys.stderr, flush=True)
+    _warn(f"Embedding {len(chunks)} chunks of {t.title!r}...")
     vectors = embedder.encode([c.text for c in chunks], progress=len(chunks) > 200)
-    path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.stem + ".tmp.npy")
-    np.save(tmp, vectors, allow_pickle=False)
-    os.replace(tmp, path)
+    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        np.save(tmp, vectors, allow_pickle=False)
+        os.replace(tmp, path)
+    except OSError as exc:  # a read-only or full cache costs speed, never the answer
+        tmp.unlink(missing_ok=True)
+        _warn(f"Cannot cache the embeddings in {path.parent} ({exc}); they are computed again at the next start.")
     return vectors
 
 
@@ -83,7 +101,7 @@ def build_index(settings: Settings, embedder: Embedder, transcripts: list[Transc
     try:
         loaded = load_index(folder, expected)
     except IndexStoreError as exc:
-        print(f"Index is damaged ({exc}); rebuilding it.", file=sys.stderr, flush=True)
+        _warn(f"Index is damaged ({exc}); rebuilding it.")
         loaded = None
     if loaded is not None:
         return loaded
@@ -96,6 +114,9 @@ def build_index(settings: Settings, embedder: Embedder, transcripts: list[Transc
         chunks.extend(replace(c, id=offset + i) for i, c in enumerate(own))
     vectors = np.vstack(blocks) if blocks else np.zeros((0, embedder.dim), np.float32)
     index = VectorIndex(chunks, vectors)
-    save_index(folder, index, expected)
-    (folder / "sources.json").write_text(json.dumps([t.path for t in transcripts], indent=2))
+    try:
+        save_index(folder, index, expected)
+        (folder / "sources.json").write_text(json.dumps([t.path for t in transcripts], indent=2))
+    except OSError as exc:  # a read-only or full cache: answer from memory, say so
+        _warn(f"Cannot save the index in {folder} ({exc}); answering from memory, it is rebuilt at the next start.")
     return index

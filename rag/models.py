@@ -82,18 +82,25 @@ def assemble_gguf(model: PackagedModel, models_dir: Path) -> Path:
     target = folder / "model.gguf"
     if target.exists():
         return target
-    folder.mkdir(parents=True, exist_ok=True)
     parts = part_paths(model)
     total = sum(p.stat().st_size for p in parts)
     say(f"Assembling {model.name} from {len(parts)} packaged parts ({total / 2**20:.0f} MiB), once...")
     digest = hashlib.sha256()
-    tmp = target.with_suffix(".part")
-    with open(tmp, "wb") as out:
-        for part in parts:
-            with open(part, "rb") as f:
-                while block := f.read(1 << 22):
-                    digest.update(block)
-                    out.write(block)
+    tmp = target.with_name(f"model.{os.getpid()}.part")  # per process: two first starts never share a file
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        with open(tmp, "wb") as out:
+            for part in parts:
+                with open(part, "rb") as f:
+                    while block := f.read(1 << 22):
+                        digest.update(block)
+                        out.write(block)
+    except BaseException as exc:  # a full disk, a read-only cache or an interrupt: no half-written model is left
+        tmp.unlink(missing_ok=True)
+        if isinstance(exc, OSError):
+            raise ModelError(f"cannot assemble {model.name} in {folder} ({exc}); free some space or set "
+                             "TRANSCRIPT_RAG_CACHE to a writable folder") from None
+        raise
     if digest.hexdigest() != model.sha256:
         tmp.unlink(missing_ok=True)
         raise ModelError(f"{model.name}: assembled file has sha256 {digest.hexdigest()}, expected {model.sha256}; "

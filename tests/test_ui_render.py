@@ -43,10 +43,13 @@ def test_abstention_has_its_own_style_and_no_sources():
     assert 'class="abstain"' in out and "sources" not in out and "ts-chip" not in out
 
 
-def test_unsupported_sentence_is_marked():
+def test_unsupported_sentence_is_left_out_and_listed_collapsed():
     a = answer()
-    a["sentences"].append({"text": "Unverified claim.", "citations": [], "supported": False})
-    assert '<span class="unsupported"' in answer_html(a, segment_ids([transcript()]))
+    a["sentences"].append({"text": "Unverified <b>claim</b>.", "citations": [], "supported": False})
+    out = answer_html(a, segment_ids([transcript()]))
+    main, _, rest = out.partition('<details class="unsupported">')
+    assert "Unverified" not in main  # not part of the answer
+    assert "Not found in the transcript (1)" in rest and "Unverified &lt;b&gt;claim&lt;/b&gt;." in rest
 
 
 def test_rewritten_search_is_shown():

@@ -9,13 +9,16 @@ from __future__ import annotations
 
 import html
 import logging
+import re
 import sys
+import threading
+import time
 
 from pathlib import Path
 
 from rag.corpus import load_sources
 from rag.errors import LibraryError, RagError
-from rag.library import Library, titled_sources
+from rag.library import Library, recordings, titled_sources
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from ui.render import CSS, HEAD, answer_html, segment_ids, streaming_html, transcript_html
@@ -24,6 +27,8 @@ log = logging.getLogger(__name__)
 
 ALL = "All transcripts"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
+MAX_RECORDING_BYTES = 500 * 1024 * 1024  # about 9 hours of 128 kbit/s MP3, or an hour or two of video
+RECORDING_TYPES = [".mp3", ".wav", ".m4a", ".ogg", ".opus", ".flac", ".mp4", ".webm", ".mkv", ".mov"]
 SEED_EXAMPLES = {  # example questions offered when the seed interview is among the sources
     "The role of the CTO in the AI era": [
         "What does Gigascale invest in?",
@@ -33,31 +38,76 @@ SEED_EXAMPLES = {  # example questions offered when the seed interview is among 
 }
 
 
+def _plain(message: str) -> str:
+    """An error message for a Gradio toast, which renders HTML: file names and file text there stay text."""
+    return html.escape(message, quote=False)
+
+
+def _markdown_text(text: str) -> str:
+    """Text for a Markdown component, its Markdown and HTML characters escaped.
+
+    >>> _markdown_text("[x](javascript:alert(1)) <b>")
+    '\\\\[x\\\\]\\\\(javascript:alert\\\\(1\\\\)\\\\) &lt;b&gt;'
+    """
+    return re.sub(r"([\\`*_{}\[\]()#+\-.!|~])", r"\\\1", html.escape(text, quote=False))
+
+
 def _history(state: list[dict]) -> list[tuple[str, str]]:
     """(question, answer text without timestamps) turns for follow-ups; abstentions are left out."""
     return [(a["question"], " ".join(s["text"] for s in a["sentences"] if s["supported"]))
             for a in state if not a["abstained"]]
 
 
-def register_upload(pipeline: Pipeline, path: Path, max_bytes: int = MAX_UPLOAD_BYTES):
-    """Validate an uploaded file, add it to the library and to the pipeline's sources.
+def register_upload(pipeline: Pipeline, path: Path, max_bytes: int | None = None, transcriber=None, progress=None):
+    """Validate an uploaded file (a recording is transcribed), add it to the library and to the pipeline's sources.
+
+    Args:
+        max_bytes: the size limit (default: 20 MB for a transcript, 500 MB for a recording).
+        transcriber, progress: for a recording, see `Library.add`.
 
     Raises:
         LibraryError, TranscriptError: with a message for the user; nothing is changed then.
+        Cancelled: when `progress` stopped the transcription; nothing is changed then.
     """
+    from rag.media import is_recording
+
+    max_bytes = max_bytes or (MAX_RECORDING_BYTES if is_recording(path) else MAX_UPLOAD_BYTES)
     size = path.stat().st_size
     if size > max_bytes:
         raise LibraryError(f"{path.name} is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB")
-    entry = Library(pipeline.settings.library_dir).add(path, title=path.stem)
+    entry = Library(pipeline.settings.library_dir).add(path, title=path.stem, transcriber=transcriber,
+                                                       progress=progress)
     pipeline.use_sources(pipeline.settings.sources + (entry.file,))
     return entry
 
 
-def build_demo(pipeline: Pipeline):
-    """The Blocks app for a loaded pipeline (module-level work stays out of import time)."""
+def players(settings: Settings) -> dict[str, tuple[str, str]]:
+    """Title → (URL the app serves the recording at, "audio" or "video"), for sources made from recordings."""
+    from rag.media import probe
+
+    out = {}
+    for title, path in recordings(settings).items():
+        try:
+            kind = "video" if probe(path).has_video else "audio"
+        except RagError:  # damaged since it was added: show the transcript without a player
+            log.warning("recording of %r is unreadable: %s", title, path)
+            continue
+        out[title] = (f"gradio_api/file={path.resolve()}", kind)
+    return out
+
+
+def build_demo(pipeline: Pipeline, transcriber=None):
+    """The Blocks app for a loaded pipeline (module-level work stays out of import time).
+
+    `transcriber` (a `rag.asr.Transcriber`) transcribes uploaded recordings; default: the packaged tiny.en.
+    """
     import gradio as gr
 
+    from rag.asr import Cancelled, Transcriber
+
     settings = pipeline.settings
+    transcriber = transcriber or Transcriber(threads=settings.threads, cache_dir=settings.cache_dir)
+    stop_flags: dict[str, threading.Event] = {}  # per browser session: "cancel the transcription"
     view: dict = {}
 
     def refresh() -> None:
@@ -65,6 +115,7 @@ def build_demo(pipeline: Pipeline):
         view["transcripts"] = load_sources(pipeline.settings)
         view["ids"] = segment_ids(view["transcripts"])
         view["media"] = {title: url for _, title, url in titled_sources(pipeline.settings)}
+        view["players"] = players(pipeline.settings)
 
     refresh()
 
@@ -97,35 +148,61 @@ def build_demo(pipeline: Pipeline):
                     state.append(event.to_json())
                     yield "", chat_view(state), state
         except RagError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(_plain(str(exc))) from None
         except Exception as exc:  # the user sees a readable line; the server log keeps the traceback
             log.exception("answer failed")
-            raise gr.Error(f"Something went wrong while answering ({type(exc).__name__}: {exc}).") from None
+            raise gr.Error(_plain(f"Something went wrong while answering ({type(exc).__name__}: {exc}).")) from None
 
-    def upload(file) -> tuple:
-        """Validate and register an uploaded transcript, then index it (only it is embedded)."""
+    def upload(file, request: gr.Request, progress=gr.Progress()) -> tuple:
+        """Validate and register an uploaded transcript or recording, then index it (only it is embedded)."""
         if file is None:
             return gr.update(), gr.update(), ""
         path = Path(file if isinstance(file, str) else file.name)
+        stop = stop_flags.setdefault(request.session_hash if request else "", threading.Event())
+        stop.clear()
+        clock: dict[str, float] = {}
+
+        def report(done: float, total: float) -> None:
+            if stop.is_set():
+                raise Cancelled(f"transcription of {path.name} cancelled")
+            speed = done / max(time.perf_counter() - clock.setdefault("start", time.perf_counter()), 1e-6)
+            progress((round(done), round(total)), unit="s of audio",
+                     desc=f"Transcribing {path.name}" + (f": {speed:.0f}x real time" if done else ""))
+
         try:
-            entry = register_upload(pipeline, path)
+            entry = register_upload(pipeline, path, transcriber=transcriber, progress=report)
+        except Cancelled:
+            return gr.update(), gr.update(), f"Transcription of {_markdown_text(path.name)} cancelled; nothing was added."
         except RagError as exc:
-            raise gr.Error(str(exc).replace(str(path.parent) + "/", "")) from None
+            raise gr.Error(_plain(str(exc).replace(str(path.parent) + "/", ""))) from None
         refresh()
-        note = f"Added **{entry.title}**: {entry.sentences} sentences ({entry.format})."
-        return (transcript_html(view["transcripts"], view["ids"]),
+        note = f"Added **{_markdown_text(entry.title)}**: {entry.sentences} sentences ({entry.format})."
+        if entry.recording:
+            note += " Click a timestamp to play the recording from there."
+        return (transcript_html(view["transcripts"], view["ids"], view["players"]),
                 gr.update(choices=titles(), value=entry.title), note)
+
+    def cancel(request: gr.Request) -> None:
+        flag = stop_flags.get(request.session_hash if request else "")
+        if flag:
+            flag.set()
+
+    # gradio is imported here, not at module level, so it cannot resolve these annotations by itself
+    upload.__annotations__["request"] = cancel.__annotations__["request"] = gr.Request
 
     def ask(question: str, top_k: int = settings.top_k) -> dict:
         """Answer one question; returns the same JSON as `transcript-rag ask --json`."""
         try:
             return pipeline.ask(question, top_k=int(top_k)).to_json()
         except RagError as exc:
-            raise gr.Error(str(exc)) from None
+            raise gr.Error(_plain(str(exc))) from None
+        except Exception as exc:  # as in the chat: a readable line for the caller, the traceback in the log
+            log.exception("answer failed")
+            raise gr.Error(_plain(f"Something went wrong while answering ({type(exc).__name__}: {exc}).")) from None
 
     with gr.Blocks(title="Transcript Q&A") as demo:
         gr.Markdown("## Ask the transcript\nEvery claim links to the moment it comes from. "
-                    "Click a timestamp to jump to it in the transcript.")
+                    "Click a timestamp to jump to it in the transcript; for a recording, it also plays from there.")
         state = gr.State([])
         with gr.Row():
             with gr.Column(scale=3):
@@ -145,16 +222,23 @@ def build_demo(pipeline: Pipeline):
                     retriever = gr.Dropdown(["dense", "hybrid"], value=settings.retriever, label="Retriever")
                     gr.Markdown(f"Answer model: `{pipeline.llm.name}`, context: "
                                 f"`{pipeline.context_for(None)}` (set with `--model`, `--engine`, `--context` at start-up)")
-                with gr.Accordion("Add a transcript", open=False):
-                    gr.Markdown("SRT, WebVTT (YouTube captions too), Whisper or YouTube JSON, or text with "
-                                "`[hh:mm:ss]` times; up to 20 MB. It joins the library and is searchable at once.")
-                    file = gr.File(file_types=[".srt", ".vtt", ".json", ".txt", ".md"], label="Transcript file",
-                                   elem_id="upload")
+                with gr.Accordion("Add a transcript or a recording", open=False):
+                    gr.Markdown("**Transcripts**: SRT, WebVTT (YouTube captions too), Whisper or YouTube JSON, or "
+                                "text with `[hh:mm:ss]` times; up to 20 MB. **Recordings**: MP3, WAV, M4A, OGG, "
+                                f"FLAC, MP4, WebM; up to {MAX_RECORDING_BYTES // 2**20} MB. A recording is "
+                                f"transcribed here, offline, by `{transcriber.name}`"
+                                + (" (English only)" if transcriber.spec is None else "")
+                                + ", about 15x faster than real time on 2 cores (an hour of audio: about 4 minutes). "
+                                "It joins the library and is searchable at once.")
+                    file = gr.File(file_types=[".srt", ".vtt", ".json", ".txt", ".md"] + RECORDING_TYPES,
+                                   label="Transcript or recording", elem_id="upload")
+                    stop_button = gr.Button("Cancel transcription", size="sm", elem_id="cancel-upload")
                     added = gr.Markdown()
             with gr.Column(scale=2):
-                panel = gr.HTML(transcript_html(view["transcripts"], view["ids"]), elem_id="transcript",
+                panel = gr.HTML(transcript_html(view["transcripts"], view["ids"], view["players"]), elem_id="transcript",
                                 js_on_load=None)
         file.upload(upload, file, [panel, source, added], api_visibility="private")
+        stop_button.click(cancel, None, None, queue=False, api_visibility="private")
         inputs = [box, state, top_k, retriever, source]
         outputs = [box, chat, state]
         box.submit(respond, inputs, outputs, api_visibility="private")
@@ -165,19 +249,22 @@ def build_demo(pipeline: Pipeline):
 
 
 def launch(pipeline: Pipeline, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-           auth: tuple[str, str] | None = None, block: bool = True):
+           auth: tuple[str, str] | None = None, block: bool = True, transcriber=None):
     """Serve the chat for a loaded pipeline; with `block=False` return the running app at once."""
-    demo = build_demo(pipeline)
+    demo = build_demo(pipeline, transcriber)
     # One answer model instance: answer one question at a time, queue the rest (position shown to users).
     demo.queue(default_concurrency_limit=pipeline.settings.answers_at_once, max_size=64)
     print(f"Serving on http://{host}:{port}", file=sys.stderr, flush=True)
-    demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD, max_file_size="20mb",
+    # The players stream the library's recordings (and nothing else of it) from this folder.
+    demo.launch(server_name=host, server_port=port, share=share, auth=auth, css=CSS, head=HEAD,
+                max_file_size=f"{MAX_RECORDING_BYTES // 2**20}mb",
+                allowed_paths=[str(Library(pipeline.settings.library_dir).folder / "recordings")],
                 prevent_thread_lock=not block, quiet=True, footer_links=["api"])
     return demo
 
 
 def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-          auth: tuple[str, str] | None = None):
+          auth: tuple[str, str] | None = None, transcriber=None):
     """Load the models and the index, then serve the chat until interrupted."""
     print("Loading models and index…", file=sys.stderr, flush=True)
-    launch(Pipeline(settings).load(), host, port, share, auth, block=True)
+    launch(Pipeline(settings).load(), host, port, share, auth, block=True, transcriber=transcriber)

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import html
 from collections.abc import Sequence
-from urllib.parse import urlencode, urlparse, urlunparse, parse_qsl
+from urllib.parse import parse_qsl, quote, urlencode, urlparse, urlunparse
 
 from rag.segments import Transcript
 
@@ -38,11 +38,31 @@ def media_link(url: str, seconds: float) -> str:
     return urlunparse(parts._replace(query=urlencode(query)))
 
 
-def transcript_html(transcripts: Sequence[Transcript], ids: dict[SegKey, str]) -> str:
-    """The transcript panel: each sentence with its time, scrollable, grouped by source title."""
+def player_html(url: str, kind: str = "audio") -> str:
+    """An audio or video player for a recording; chips and sentence times of its transcript seek it.
+
+    >>> player_html("gradio_api/file=/lib/a b.mp3")
+    '<div class="player-box"><audio class="player" controls preload="metadata" src="gradio_api/file=/lib/a%20b.mp3"></audio></div>'
+    """
+    tag = "video" if kind == "video" else "audio"
+    src = html.escape(quote(url, safe="/:=?&%"), quote=True)
+    extra = " playsinline" if tag == "video" else ""
+    return f'<div class="player-box"><{tag} class="player" controls preload="metadata"{extra} src="{src}"></{tag}></div>'
+
+
+def transcript_html(transcripts: Sequence[Transcript], ids: dict[SegKey, str],
+                    players: dict[str, tuple[str, str]] | None = None) -> str:
+    """The transcript panel: each sentence with its time, scrollable, grouped by source title.
+
+    `players` maps a title to `(url, "audio" | "video")` of its recording: a player then sits above it.
+    """
     out = ['<div class="transcript-panel" id="transcript-panel">']
+    players = players or {}
     for t in transcripts:
+        out.append(f'<section class="tx" data-source="{html.escape(t.title, quote=True)}">')
         out.append(f'<h3 class="source-title">{html.escape(t.title)}</h3>')
+        if t.title in players:
+            out.append(player_html(*players[t.title]))
         if t.channel:
             out.append(f'<div class="channel">From: {html.escape(t.channel)}</div>')
         for seg in t.segments:
@@ -53,6 +73,7 @@ def transcript_html(transcripts: Sequence[Transcript], ids: dict[SegKey, str]) -
             who = f'<b class="speaker">{html.escape(seg.speaker)}:</b> ' if seg.speaker else ""
             out.append(f'<p class="seg" id="{sid}" data-t="{seg.start:g}"><span class="ts">[{seg.timestamp}]</span> '
                        f"{who}{html.escape(seg.text)}</p>")
+        out.append("</section>")
     out.append("</div>")
     return "\n".join(out)
 
@@ -79,13 +100,18 @@ def answer_html(answer: dict, ids: dict[SegKey, str], media: dict[str, str | Non
     for s in answer["sentences"]:
         text = html.escape(s["text"])
         if not s["supported"]:
-            parts.append(f'<span class="unsupported" title="not found in the transcript">{text}</span>')
-            continue
+            continue  # listed below, collapsed
+
         shown = {(cites[i]["source"], cites[i]["timestamp"]): i for i in reversed(s["citations"])}  # one chip per moment
         parts.append(text + " " + " ".join(chip(cites[i], ids, media) for i in sorted(shown.values())))
     out = [f'<div class="answer">{" ".join(parts)}</div>']
     if answer.get("searched") and answer["searched"] != answer["question"]:
         out.insert(0, f'<div class="searched">Searched: {html.escape(answer["searched"])}</div>')
+    unsupported = [s["text"] for s in answer["sentences"] if not s["supported"]]
+    if unsupported:
+        items = "".join(f"<li>{html.escape(t)}</li>" for t in unsupported)
+        out.append(f'<details class="unsupported"><summary>Not found in the transcript ({len(unsupported)}), '
+                   f"left out of the answer</summary><ul>{items}</ul></details>")
     if cites:
         several = len({c["source"] for c in cites}) > 1 or len({k[0] for k in ids}) > 1
         items = "".join(f"<li>{chip(c, ids, media)} "
@@ -107,10 +133,15 @@ CSS = """
 .transcript-panel .channel { color: #777; font-size: 0.85em; }
 .transcript-panel .seg .ts { color: #777; font-family: monospace; font-size: 0.85em; }
 .transcript-panel .seg.hl { background: #ffe58a; outline: 2px solid #e0b400; }
+.transcript-panel .seg.playing { box-shadow: inset 3px 0 0 #1a56c4; }
+.transcript-panel .player-box { position: sticky; top: 0; z-index: 2; background: var(--background-fill-primary, #fff);
+  padding: 4px 0; }
+.transcript-panel .player { width: 100%; max-height: 200px; display: block; }
+.transcript-panel .tx:has(.player) .seg .ts { cursor: pointer; color: #1a56c4; }
 a.ts-chip { font-family: monospace; font-size: 0.85em; background: #e8f0fe; color: #1a56c4 !important;
   padding: 0 4px; border-radius: 6px; text-decoration: none; cursor: pointer; white-space: nowrap; }
 .abstain { font-style: italic; color: #8a5a00; background: #fff6e0; padding: 4px 8px; border-radius: 6px; }
-.unsupported { text-decoration: underline dotted #c00; }
+.unsupported { color: #8a5a00; font-size: 0.85em; margin-top: 4px; }
 .searched { color: #777; font-size: 0.85em; }
 .sources { font-size: 0.9em; margin-top: 6px; }
 .sources ul { margin: 2px 0 0 0; padding-left: 18px; }
@@ -129,6 +160,34 @@ document.addEventListener('click', function (ev) {
   document.querySelectorAll('.seg.hl').forEach(function (e) { e.classList.remove('hl'); });
   el.classList.add('hl');
   el.scrollIntoView({block: 'center'});
+  playFrom(el);
+}, true);
+// A sentence of a recording's transcript: seek its player to the sentence and play.
+function playFrom(seg) {
+  var box = seg.closest ? seg.closest('.tx') : null;
+  var player = box ? box.querySelector('.player') : null;
+  var t = parseFloat(seg.getAttribute('data-t'));
+  if (!player || isNaN(t)) return;
+  document.querySelectorAll('.player').forEach(function (p) { if (p !== player) p.pause(); });
+  player.currentTime = t;
+  var started = player.play();
+  if (started && started.catch) started.catch(function () {});
+}
+// Clicking a sentence's time in the panel plays it too.
+document.addEventListener('click', function (ev) {
+  var ts = ev.target && ev.target.closest ? ev.target.closest('.tx .seg .ts') : null;
+  if (ts) playFrom(ts.closest('.seg'));
+}, true);
+// While a recording plays, mark the sentence being spoken (media events do not bubble: listen in capture).
+document.addEventListener('timeupdate', function (ev) {
+  var p = ev.target;
+  if (!p.classList || !p.classList.contains('player')) return;
+  var current = null;
+  p.closest('.tx').querySelectorAll('.seg[data-t]').forEach(function (s) {
+    if (parseFloat(s.getAttribute('data-t')) <= p.currentTime + 0.05) current = s;
+  });
+  p.closest('.tx').querySelectorAll('.seg.playing').forEach(function (s) { if (s !== current) s.classList.remove('playing'); });
+  if (current) current.classList.add('playing');
 }, true);
 </script>
 """

@@ -9,6 +9,8 @@ from rag.errors import TranscriptError
 from rag.formats.cues import Cue, cues_to_segments
 from rag.segments import Segment
 
+MAX_SECONDS = 1000 * 3600  # the text formats stop at 999:59:59; NaN, Infinity and 10,000 hours are refused
+
 
 def load_json(text: str) -> object | None:
     """The parsed JSON, or None when the text is not JSON."""
@@ -23,8 +25,10 @@ def load_json(text: str) -> object | None:
 
 def _number(item: dict, key: str, where: str, path: str) -> float:
     value = item.get(key)
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value < 0:
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value or value < 0:  # NaN != NaN
         raise TranscriptError(f"{path}: {where}: '{key}' must be a non-negative number of seconds, got {value!r}")
+    if value >= MAX_SECONDS:
+        raise TranscriptError(f"{path}: {where}: '{key}' is {value!r} seconds, past the {MAX_SECONDS // 3600} hour limit")
     return float(value)
 
 

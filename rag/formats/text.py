@@ -13,14 +13,16 @@ Two layouts are read:
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 
 from rag.errors import TranscriptError
 from rag.segments import Segment, split_sentences, tidy_spacing
 from rag.timecode import parse_time
 
 # Anything in brackets that looks like a time, valid or not, so bad ones are reported, not kept as text.
-MARKER_RE = re.compile(r"\[\s*(\d+(?::\d+)+(?:[.,]\d+)?)\s*\]")
-LINE_TIME_RE = re.compile(r"^\s*(\[?)\s*(\d+(?::\d+)+(?:[.,]\d+)?)\s*(\]?)\s*(?:[-–—|]\s*)?")
+# A leading minus is matched too, so `[-1:00:00]` is reported instead of staying in the text.
+MARKER_RE = re.compile(r"\[\s*(-?\d+(?::\d+)+(?:[.,]\d+)?)\s*\]")
+LINE_TIME_RE = re.compile(r"^\s*(\[?)\s*(-?\d+(?::\d+)+(?:[.,]\d+)?)\s*(\]?)\s*(?:[-–—|]\s*)?")
 SPEAKER_RE = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|SPEAKER[_ ]\d+|Speaker \d+):\s+")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•‣◦▪]\s+|\d+[.)]\s+|>\s*)")
 _HEADING_PREFIX = re.compile(r"^\s*#{1,6}\s+")
@@ -51,6 +53,17 @@ def _line_time_ok(line: str) -> bool:
 
 def _line_of(text: str, offset: int) -> int:
     return text.count("\n", 0, offset) + 1
+
+
+def _line_starts(text: str) -> list[int]:
+    """Offsets where lines begin, for `bisect_right(starts, offset)` = the 1-based line of an offset.
+
+    Counting newlines per sentence would be quadratic: a 5 MB one-line file took minutes.
+
+    >>> bisect_right(_line_starts("a\\nb\\nc"), 2)
+    2
+    """
+    return [0] + [m.end() for m in re.finditer("\n", text)]
 
 
 def _time(raw: str, path: str, text: str, offset: int) -> float:
@@ -111,7 +124,7 @@ def parse_prose(text: str, source: str, path: str) -> list[Segment]:
         for a, b in split_sentences(block):
             start, end = block_start + a, block_start + b
             frag = text[start:end]
-            lead = re.match(r"^(\s*\[\s*\d+(?::\d+)+(?:[.,]\d+)?\s*\]\s*)+", frag)
+            lead = re.match(r"^(\s*\[\s*-?\d+(?::\d+)+(?:[.,]\d+)?\s*\]\s*)+", frag)
             if lead and pending and pending[-1]["block"] == block_start:
                 # "Sentence. [00:01:00] Next" — the leading marker closes the previous sentence.
                 for m in MARKER_RE.finditer(lead.group(0)):
@@ -142,8 +155,9 @@ def parse_prose(text: str, source: str, path: str) -> list[Segment]:
         if p["time"] is None:
             p["time"] = last
         last = p["time"]
+    starts = _line_starts(text)
     return [
-        Segment(source=source, start=p["time"], text=p["text"], line=_line_of(text, p["start"]),
+        Segment(source=source, start=p["time"], text=p["text"], line=bisect_right(starts, p["start"]),
                 char_start=p["start"], char_end=p["end"], timed=p["timed"], kind=p["kind"])
         for p in pending
     ]
