@@ -31,6 +31,15 @@ class AnswerSentence:
     supported: bool = False
 
 
+def plain_text(answer: dict) -> str:
+    """An answer's supported sentences without timestamps, from its JSON (`Answer.to_json`).
+
+    >>> plain_text({"answer": "x", "sentences": [{"text": "Yes.", "supported": True}, {"text": "No.", "supported": False}]})
+    'Yes.'
+    """
+    return " ".join(s["text"] for s in answer["sentences"] if s["supported"]) or answer["answer"]
+
+
 @dataclass(frozen=True)
 class Trace:
     """What the pipeline computed on the way to an answer, for the evaluation and the UI to read.
@@ -77,7 +86,7 @@ class Answer:
     @property
     def plain(self) -> str:
         """The answer's supported sentences without timestamps (what follow-up prompts are given)."""
-        return " ".join(s.text for s in self.sentences if s.supported) or self.text
+        return plain_text(self.to_json())
 
     def to_json(self) -> dict:
         """The JSON shape shared by the CLI (`--json`), the web API and the evaluation."""

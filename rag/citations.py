@@ -40,7 +40,14 @@ they them their we our you your i me my what which who whom whose when where why
 can could would should will shall may might must more most some any all each such only own same too s t
 says said say mentions mentioned according talks talked discusses discussed explains explained states stated
 notes noted believes thinks thought guest speaker interview transcript passage passages podcast host
+presenter video part wraps saying describes described explain shows show
 """.split())
+# "The presenter says that ...", "This part of the transcript says ..." carry no claim of their own.
+ATTRIBUTION_RE = re.compile(
+    r"^(?:according to [^,]{1,60},\s*|(?:the |this |in this )?(?:presenter|speaker|guest|host|transcript|video|"
+    r"part of the transcript|he|she|they|mike|[A-Z]\w+)\b[^.,;]{0,40}?\b(?:says?|said|mentions?|notes?|"
+    r"explains?|states?|wraps up by saying|points out|describes?)\s+(?:that\s+)?)", re.I)
+WINDOW_CHARS = 240  # short caption sentences are checked three at a time, up to this length
 
 
 @dataclass(frozen=True)
@@ -116,9 +123,30 @@ def content_words(text: str) -> set[str]:
 
 
 def lexical_support(claim: str, evidence: str) -> float:
-    """Share of the claim's content words that occur in the evidence (0 when it has none)."""
+    """Share of the claim's content words that occur in the evidence (0 when it has none).
+
+    A word also counts when an evidence word of five letters or more shares its first five: speech
+    recognition mishears endings ("chatboard" for "chatbot").
+
+    >>> lexical_support("a tool augmented chatbot", "this is a tool augmented chatboard")
+    1.0
+    """
     words = content_words(claim)
-    return len(words & content_words(evidence)) / len(words) if words else 0.0
+    if not words:
+        return 0.0
+    found = content_words(evidence)
+    prefixes = {w[:5] for w in found if len(w) >= 5}
+    return sum(w in found or (len(w) >= 5 and w[:5] in prefixes) for w in words) / len(words)
+
+
+def strip_attribution(sentence: str) -> str:
+    """The claim without a leading "The presenter says that" (which no transcript sentence states).
+
+    >>> strip_attribution("The presenter wraps up by saying that agentic AI is just jargon.")
+    'agentic AI is just jargon.'
+    """
+    stripped = ATTRIBUTION_RE.sub("", sentence, count=1)
+    return stripped if len(stripped.split()) >= 3 else sentence
 
 
 def evidence_units(passages: Sequence[Sequence[Segment]]) -> list[tuple[int, tuple[Segment, ...]]]:
@@ -131,21 +159,27 @@ def evidence_units(passages: Sequence[Sequence[Segment]]) -> list[tuple[int, tup
     seen: set[tuple] = set()
     out = []
     flat = [(n, s) for n, sents in enumerate(passages, start=1) for s in sents if not s.is_heading]
-    for size in (1, 2):
+    for size in (1, 2, 3):
         for i in range(len(flat) - size + 1):
             window = flat[i:i + size]
             n = window[0][0]
             group = tuple(s for _, s in window)
-            if size == 2:
-                same = window[1][0] == n
-                consecutive = window[1][0] == n + 1 and len(passages[n - 1]) == 1 and len(passages[n]) == 1
-                if group[0].source != group[1].source or not (same or consecutive):
-                    continue  # only neighbours: one passage, or consecutive single-sentence passages
+            if size == 3 and sum(len(s.text) for s in group) > WINDOW_CHARS:
+                continue  # three only when they are short (caption fragments)
+            if size > 1 and not all(_neighbours(passages, a, b) for a, b in zip(window, window[1:])):
+                continue  # only neighbours: one passage, or consecutive single-sentence passages
             key = tuple(s.key for s in group)
             if key not in seen:
                 seen.add(key)
                 out.append((n, group))
     return out
+
+
+def _neighbours(passages, a: tuple[int, Segment], b: tuple[int, Segment]) -> bool:
+    (na, sa), (nb, sb) = a, b
+    if sa.source != sb.source:
+        return False
+    return na == nb or (nb == na + 1 and len(passages[na - 1]) == 1 and len(passages[nb - 1]) == 1)
 
 
 def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode) -> np.ndarray:
@@ -164,6 +198,7 @@ def claim_text(sentence: str, question: str) -> str:
     >>> claim_text("Python.", "What is his favourite language?")
     'What is his favourite language? Python.'
     """
+    sentence = strip_attribution(sentence)
     return sentence if len(content_words(sentence)) >= 4 or not question else f"{question} {sentence}"
 
 
@@ -183,6 +218,18 @@ def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
         found = {w for w in own if w in content_words(evidence) or w in numbers(evidence)}
         return not own or len(found) >= len(own) / 2
     return True
+
+
+def _cited_part(group: tuple[Segment, ...], row: np.ndarray, single: dict, most: int) -> list[Segment]:
+    """The sentences of a supporting window worth citing: those that carry the claim on their own best
+    (at least 60% of the best one's score), at most `most`, in transcript order."""
+    if len(group) == 1:
+        return list(group)
+    own = {s.key: float(row[single[s.key]]) if s.key in single else 0.0 for s in group}
+    best = max(own.values())
+    keep = sorted(group, key=lambda s: -own[s.key])[:most]
+    keep = [s for s in keep if own[s.key] >= 0.6 * best] or keep[:1]
+    return [s for s in group if s in keep]
 
 
 def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]], encode, threshold: float,
@@ -205,11 +252,15 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
     claims = [claim_text(d.text, question) for d in drafts]
     scores = support_matrix(claims, texts, encode)
     # A pair must do clearly better than a single sentence to be cited as a pair.
-    scores = scores - np.array([PAIR_PENALTY if len(group) > 1 else 0.0 for _, group in units], dtype=np.float32)
+    scores = scores - np.array([PAIR_PENALTY * (len(group) - 1) for _, group in units], dtype=np.float32)
     for i, (draft, claim) in enumerate(zip(drafts, claims)):
+        terse = bool(question) and claim.startswith(question)
         for j, text in enumerate(texts):
-            if not grounded(draft.text, claim != draft.text, text, question):
+            # a terse answer is one fact: one sentence must hold it (a window would let the question's words
+            # and the answer's word come from different sentences)
+            if (terse and len(units[j][1]) > 1) or not grounded(draft.text, terse, text, question):
                 scores[i, j] = -1.0
+    single = {group[0].key: j for j, (_, group) in enumerate(units) if len(group) == 1}
     citations: list[Citation] = []
     index_of: dict[tuple[str, float, str], int] = {}
     sentences = []
@@ -221,7 +272,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
         chosen = [j for j in ranked[:1] if row[j] >= threshold]
         refs: list[int] = []
         for j in chosen:
-            for seg in units[j][1][:max_per_sentence]:
+            for seg in _cited_part(units[j][1], row, single, max_per_sentence):
                 key = seg.key
                 if key not in index_of:
                     index_of[key] = len(citations)

@@ -83,6 +83,8 @@ def build_parser() -> argparse.ArgumentParser:
     serve.add_argument("--share", action="store_true", help="ask Gradio for a public share link (off by default)")
     serve.add_argument("--auth", metavar="USER:PASSWORD",
                        help="require this login (or set TRANSCRIPT_RAG_AUTH=user:password)")
+    serve.add_argument("--concurrency", type=int, metavar="N",
+                       help="questions answered at once (default: 1 with a local engine, 4 with --llm-url)")
     _asr(serve)
     _common(serve)
     return parser
@@ -99,7 +101,8 @@ def settings_from(args: argparse.Namespace) -> Settings:
                            f"transcript-rag add {source}")
     return Settings.from_env(sources=sources, llm=args.model, top_k=args.k, retriever=args.retriever,
                              context=args.context, engine=args.engine, llm_url=args.llm_url,
-                             llm_model=args.llm_model, prompt_lookup=args.prompt_lookup)
+                             llm_model=args.llm_model, prompt_lookup=args.prompt_lookup,
+                             concurrency=getattr(args, "concurrency", None), auth=getattr(args, "auth", None))
 
 
 def print_answer(answer, as_json: bool) -> None:
@@ -182,16 +185,12 @@ def cmd_index(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    import os
-
     from ui.app import serve
 
-    auth = args.auth or os.environ.get("TRANSCRIPT_RAG_AUTH")
-    if auth and ":" not in auth:
-        raise RagError("--auth takes USER:PASSWORD")
     settings = settings_from(args)
     serve(settings, host=args.host, port=args.port, share=args.share,
-          auth=tuple(auth.split(":", 1)) if auth else None, transcriber=transcriber_from(args, settings))
+          auth=tuple(settings.auth.split(":", 1)) if settings.auth else None,
+          transcriber=transcriber_from(args, settings))
     return 0
 
 
@@ -256,10 +255,10 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from rag.library import Library
-    from rag.settings import seed_sources
+    from rag.settings import default_library_dir, seed_sources
     from rag.timecode import format_time
 
-    library = Library()
+    library = Library(default_library_dir())
     for path in seed_sources():
         print(f"[seed]    {Path(path).name}")
     entries = library.entries()
@@ -273,8 +272,9 @@ def cmd_list(args: argparse.Namespace) -> int:
 
 def cmd_remove(args: argparse.Namespace) -> int:
     from rag.library import Library
+    from rag.settings import default_library_dir
 
-    entry = Library().remove(args.title)
+    entry = Library(default_library_dir()).remove(args.title)
     print(f"Removed {entry.title!r}.")
     return 0
 

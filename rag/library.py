@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rag.errors import LibraryError, TranscriptError
 from rag.formats import clean_title, load_transcript
-from rag.settings import Settings, default_cache_dir, default_library_dir
+from rag.settings import Settings, default_cache_dir
 
 
 @dataclass(frozen=True)
@@ -71,8 +71,8 @@ def read_sidecar(path: Path) -> dict:
 class Library:
     """Registered transcripts in a folder (see the module docstring)."""
 
-    def __init__(self, folder: Path | None = None):
-        self.folder = Path(folder) if folder else default_library_dir()
+    def __init__(self, folder: Path):
+        self.folder = Path(folder)
 
     @property
     def index_file(self) -> Path:

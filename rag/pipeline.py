@@ -221,13 +221,14 @@ class Pipeline:
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings, trace=Trace("focus", tuple(hits)),
                          reason=f"no sentence of the transcript is {focus.description}", **base)
             return
-        if focus is None and best < self.settings.min_retrieval_score:
+        strategy = "focus" if focus else self.context_for(source, context)
+        floor = self.settings.min_whole_score if strategy == "whole" else self.settings.min_retrieval_score
+        if focus is None and best < floor:
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
                          trace=Trace("none", tuple(hits), (), ()),
-                         reason=f"best passage similarity {best:.2f} is below {self.settings.min_retrieval_score}", **base)
+                         reason=f"best passage similarity {best:.2f} is below {floor}", **base)
             return
-        strategy = "focus" if focus else self.context_for(source, context)
         if focus:  # a time, neighbour or speaker question: only the sentences it is about
             passages = tuple((seg,) for seg in focus.sentences)
             # "what comes right before X?" is about place, not topic: ask what that place says

@@ -30,16 +30,10 @@ def default_library_dir() -> Path:
 
 
 def library_sources(folder: Path) -> tuple[str, ...]:
-    """Files registered in the transcript library (read without importing the library module)."""
-    index = folder / "library.json"
-    if not index.exists():
-        return ()
-    import json
+    """Files registered in the transcript library in `folder` (`rag.library` is the one reader of it)."""
+    from rag.library import Library  # imported here: the library module builds on these settings
 
-    try:
-        return tuple(row["file"] for row in json.loads(index.read_text("utf-8")))
-    except (ValueError, TypeError, KeyError) as exc:
-        raise SettingsError(f"{index}: unreadable library index ({exc})") from None
+    return tuple(e.file for e in Library(folder).entries())
 
 
 def seed_sources() -> tuple[str, ...]:
@@ -69,6 +63,7 @@ class Settings:
     llm_api_key: str | None = field(default=None, repr=False)
     llm_timeout: float = 120.0
     concurrency: int = 0  # answers at once in the web app; 0: 1 for a local engine, 4 for a server
+    auth: str | None = field(default=None, repr=False)  # "user:password" for the web app
     embed_model: str | None = None  # None: the packaged all-MiniLM-L6-v2
     retriever: str = "hybrid"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank)
     top_k: int = 5
@@ -79,6 +74,7 @@ class Settings:
     threads: int = 0  # 0: one per core
     # Abstention and citation support (see rag/citations.py and rag/pipeline.py).
     min_retrieval_score: float = 0.30
+    min_whole_score: float = 0.20  # with the whole transcript in view the model itself sees what is missing
     support_threshold: float = 0.55
     history_turns: int = 2
 
@@ -112,7 +108,8 @@ class Settings:
                     raise SettingsError(f"{key} must be a whole number, got {env[key]!r}") from None
         for key, name in (("TRANSCRIPT_RAG_RETRIEVER", "retriever"), ("TRANSCRIPT_RAG_ENGINE", "engine"),
                           ("TRANSCRIPT_RAG_CONTEXT", "context"), ("TRANSCRIPT_RAG_LLM_URL", "llm_url"),
-                          ("TRANSCRIPT_RAG_LLM_MODEL", "llm_model"), ("TRANSCRIPT_RAG_LLM_KEY", "llm_api_key")):
+                          ("TRANSCRIPT_RAG_LLM_MODEL", "llm_model"), ("TRANSCRIPT_RAG_LLM_KEY", "llm_api_key"),
+                          ("TRANSCRIPT_RAG_AUTH", "auth")):
             if env.get(key):
                 values[name] = env[key]
         values.update({k: v for k, v in overrides.items() if v is not None})
@@ -139,6 +136,10 @@ class Settings:
             raise SettingsError(f"context must be 'auto', 'whole' or 'retrieve', got {self.context!r}")
         if self.engine == "openai" and not self.llm_url:
             raise SettingsError("the openai engine needs --llm-url (e.g. http://127.0.0.1:8080/v1)")
+        if self.auth is not None and ":" not in self.auth:
+            raise SettingsError("--auth (or TRANSCRIPT_RAG_AUTH) takes USER:PASSWORD")
+        if self.concurrency < 0:
+            raise SettingsError(f"concurrency must be 0 (automatic) or more, got {self.concurrency}")
         if self.context_tokens < 512 or self.whole_max_tokens < 0:
             raise SettingsError("context_tokens must be at least 512 and whole_max_tokens at least 0")
 

@@ -19,7 +19,7 @@ from rag.errors import LibraryError, ModelError, TranscriptError
 from rag.formats import load_transcript
 from rag.library import Library, recordings
 from rag.media import is_recording, probe, sniff
-from rag.settings import Settings, seed_sources
+from rag.settings import Settings, default_library_dir, seed_sources
 from tests.conftest import ROOT
 from tests.speech import GARDEN, GARDEN_TRUTH, encode, silence, synthesize
 
@@ -283,7 +283,7 @@ def test_cli_add_list_export_remove(tmp_path, monkeypatch, capsys):
     assert "Transcribing garden-show.mp3" in err and "100%" in err  # the progress bar
     assert main(["list"]) == 0
     assert "[library] Garden show  (mp3 recording, 9 sentences, 00:00:42)" in capsys.readouterr().out
-    stored = Library().entries()[0]
+    stored = Library(default_library_dir()).entries()[0]
     for fmt in ("srt", "vtt", "json", "txt"):
         out_file = tmp_path / f"garden.{fmt}"
         assert main(["export", "Garden show", "--format", fmt, "--out", str(out_file)]) == 0

@@ -9,7 +9,7 @@ from rag.cli import main
 from rag.corpus import build_index
 from rag.errors import LibraryError, TranscriptError
 from rag.library import Library, titled_sources
-from rag.settings import Settings, seed_sources
+from rag.settings import Settings, default_library_dir, seed_sources
 from tests.conftest import ROOT
 
 YOUTUBE = ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt"
@@ -58,7 +58,7 @@ def test_cli_add_list_remove(tmp_path, monkeypatch, capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "[library] Agentic AI  (vtt" in out and "[seed]    cto-ai-era.txt" in out
-    assert Settings.from_env().sources == seed_sources() + (Library().entries()[0].file,)
+    assert Settings.from_env().sources == seed_sources() + (Library(default_library_dir()).entries()[0].file,)
     assert main(["add", str(tmp_path / "missing.vtt")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["remove", "Agentic AI"]) == 0

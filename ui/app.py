@@ -16,9 +16,9 @@ import time
 
 from pathlib import Path
 
-from rag.corpus import load_sources
 from rag.errors import LibraryError, RagError
-from rag.library import Library, recordings, titled_sources
+from rag.library import Library, recordings
+from rag.answer import plain_text
 from rag.pipeline import Pipeline
 from rag.settings import Settings
 from ui.render import CSS, HEAD, answer_html, segment_ids, streaming_html, transcript_html
@@ -54,8 +54,7 @@ def _markdown_text(text: str) -> str:
 
 def _history(state: list[dict]) -> list[tuple[str, str]]:
     """(question, answer text without timestamps) turns for follow-ups; abstentions are left out."""
-    return [(a["question"], " ".join(s["text"] for s in a["sentences"] if s["supported"]))
-            for a in state if not a["abstained"]]
+    return [(a["question"], plain_text(a)) for a in state if not a["abstained"]]
 
 
 def register_upload(pipeline: Pipeline, path: Path, max_bytes: int | None = None, transcriber=None, progress=None):
@@ -111,10 +110,10 @@ def build_demo(pipeline: Pipeline, transcriber=None):
     view: dict = {}
 
     def refresh() -> None:
-        """Re-read the transcripts shown in the panel (after an upload)."""
-        view["transcripts"] = load_sources(pipeline.settings)
+        """Show the pipeline's transcripts in the panel (after an upload); nothing is parsed again."""
+        view["transcripts"] = pipeline.transcripts
         view["ids"] = segment_ids(view["transcripts"])
-        view["media"] = {title: url for _, title, url in titled_sources(pipeline.settings)}
+        view["media"] = {t.title: t.media_url for t in view["transcripts"]}
         view["players"] = players(pipeline.settings)
 
     refresh()
@@ -229,7 +228,9 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                                 f"transcribed here, offline, by `{transcriber.name}`"
                                 + (" (English only)" if transcriber.spec is None else "")
                                 + ", about 15x faster than real time on 2 cores (an hour of audio: about 4 minutes). "
-                                "It joins the library and is searchable at once.")
+                                "It joins the library and is searchable at once. The library is shared: everyone "
+                                "using this server can search what is added (a question being answered meanwhile "
+                                "finishes on the transcripts it started with).")
                     file = gr.File(file_types=[".srt", ".vtt", ".json", ".txt", ".md"] + RECORDING_TYPES,
                                    label="Transcript or recording", elem_id="upload")
                     stop_button = gr.Button("Cancel transcription", size="sm", elem_id="cancel-upload")

@@ -31,9 +31,9 @@ def compare_configs(default: EvalConfig) -> list[EvalConfig]:
     return [default] + [c for c in grid if c.name != default.name]
 
 
-def retrieval_row(pipeline: Pipeline, item: GoldItem, searched: str, retriever: str) -> dict:
-    """Retrieval metrics of one answerable question (top 5 chunks)."""
-    hits = pipeline.retrieve(searched, 5, retriever)
+def retrieval_row(pipeline: Pipeline, item: GoldItem, searched: str, retriever: str, hits=None) -> dict:
+    """Retrieval metrics of one answerable question (top 5 chunks; the answer's own hits when it has 5)."""
+    hits = list(hits)[:5] if hits is not None and len(hits) >= 5 else pipeline.retrieve(searched, 5, retriever)
     ranked = [[s.start for s in h.chunk.sentences] for h in hits]
     gold = item.seconds
     return {"recall@1": recall_at_k(ranked, gold, 1), "recall@3": recall_at_k(ranked, gold, 3),
@@ -81,7 +81,8 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
         row["supported_sentences"] = sum(s.supported for s in sentences)
         row["sentences"] = len(sentences)
         if item.answerable:
-            row.update(retrieval_row(pipeline, item, searched, config.retriever))
+            row.update(retrieval_row(pipeline, item, searched, config.retriever,
+                                     answer.trace.hits if answer.trace else None))
             text = "" if answer.abstained else " ".join(s.text for s in answer.sentences)
             row["token_f1"] = token_f1(text, item.answer)
             if answer.abstained:
