@@ -221,14 +221,17 @@ def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
 
 
 def _cited_part(group: tuple[Segment, ...], row: np.ndarray, single: dict, most: int) -> list[Segment]:
-    """The sentences of a supporting window worth citing: those that carry the claim on their own best
-    (at least 60% of the best one's score), at most `most`, in transcript order."""
+    """The sentences of a supporting window worth citing, in transcript order.
+
+    The window beat each of its sentences alone (after the pair penalty), so each contributes; at most
+    `most` are cited, those that carry the claim best on their own, and one that shares next to nothing
+    with it (own support under 0.25: a filler fragment) is left out.
+    """
     if len(group) == 1:
         return list(group)
     own = {s.key: float(row[single[s.key]]) if s.key in single else 0.0 for s in group}
-    best = max(own.values())
     keep = sorted(group, key=lambda s: -own[s.key])[:most]
-    keep = [s for s in keep if own[s.key] >= 0.6 * best] or keep[:1]
+    keep = [s for s in keep if own[s.key] >= 0.25] or keep[:1]
     return [s for s in group if s in keep]
 
 

@@ -20,6 +20,7 @@ from rag.retriever import Retriever
 from rag.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
+CAPTION_FORMATS = ("vtt", "srt", "json")  # speech-recognition and subtitle text (recordings are Whisper JSON)
 # Ways a small model says "I don't know" besides the exact phrase it was asked for.
 _DONT_KNOW = re.compile(
     r"not in (the )?transcript|(passages?|transcript|text) (do|does)( not|n't) (say|mention|contain|provide|specify)"
@@ -256,6 +257,14 @@ class Pipeline:
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
+    def _threshold(self, trace: Trace) -> float:
+        """The support threshold: lower when every sentence shown comes from captions or speech recognition."""
+        formats = {t.title: t.format for t in self.transcripts}
+        shown = {s.source for p in trace.passages for s in p}
+        if shown and all(formats.get(title) in CAPTION_FORMATS for title in shown):
+            return self.settings.caption_support_threshold
+        return self.settings.support_threshold
+
     def _finish(self, raw: str, trace: Trace, timings: dict, base: dict) -> Answer:
         """Verify the raw reply and decide whether to answer or abstain."""
         if not raw or says_dont_know(raw):
@@ -263,7 +272,7 @@ class Pipeline:
                           reason="the model found no answer in the transcript", **base)
         drafts = parse_answer(raw, len(trace.passages))
         trace = replace(trace, drafts=tuple(drafts))
-        sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, self.settings.support_threshold,
+        sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, self._threshold(trace),
                                       question=base["question"])
         if not any(s.supported for s in sentences):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,

@@ -138,3 +138,18 @@ def test_whole_context_marker_maps_to_the_numbered_sentence(scripted_pipeline):
 def test_auto_context_follows_the_prompt_budget(scripted_pipeline):
     assert scripted_pipeline("x").context_for(None) == "whole"
     assert scripted_pipeline("x", whole_max_tokens=100).context_for(None) == "retrieve"
+
+
+def test_caption_text_is_checked_with_its_own_threshold(settings, embedder):
+    from rag.answer import Trace
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    vtt = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    p = Pipeline(settings.with_(sources=settings.sources + (vtt,)), embedder=embedder, llm=ScriptedLLM(""))
+    by_title = {t.title: t for t in p.transcripts}
+    caption = (by_title["youtube-autocaptions-agentic-ai"].segments[3],)
+    seed = (by_title["The role of the CTO in the AI era"].segments[1],)
+    assert p._threshold(Trace("whole", passages=(caption,))) == settings.caption_support_threshold
+    assert p._threshold(Trace("whole", passages=(seed,))) == settings.support_threshold
+    assert p._threshold(Trace("whole", passages=(seed, caption))) == settings.support_threshold
