@@ -7,7 +7,6 @@ answer, then every gold question through the real pipeline and the evaluation's 
     retrieve      llama.cpp, top-k retrieval
     whole-cold    llama.cpp, whole transcript as prefix, no saved state (pays the prefill at start)
     whole-warm    llama.cpp, whole transcript, state restored from disk (a restart)
-    lookup        whole-warm with prompt-lookup decoding
     small         whole-warm with the 0.5B model
 
 Run: `.venv/bin/python benchmarks/engines.py [--configs retrieve,whole-warm] [--limit N] [--qa FILE]`.
@@ -34,7 +33,6 @@ CONFIGS = {
     "retrieve": {"engine": "llama-cpp", "context": "retrieve"},
     "whole-cold": {"engine": "llama-cpp", "context": "whole", "fresh_state": True},
     "whole-warm": {"engine": "llama-cpp", "context": "whole"},
-    "lookup": {"engine": "llama-cpp", "context": "whole", "prompt_lookup": True},
     "small": {"engine": "llama-cpp", "context": "whole", "llm": "qwen2.5-coder-0.5b"},
 }
 METRICS = [("token_f1", "F1"), ("citation_accuracy", "CiteAcc"), ("citation_precision", "CitePrec"),

@@ -27,8 +27,6 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--llm-url", metavar="URL", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 "
                                                     "(key from TRANSCRIPT_RAG_LLM_KEY)")
     p.add_argument("--llm-model", metavar="NAME", help="the model name the server expects")
-    p.add_argument("--prompt-lookup", action="store_true", default=None,
-                   help="llama.cpp prompt-lookup decoding (draft tokens copied from the prompt)")
 
 
 def _asr(p: argparse.ArgumentParser) -> None:
@@ -101,7 +99,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
                            f"transcript-rag add {source}")
     return Settings.from_env(sources=sources, llm=args.model, top_k=args.k, retriever=args.retriever,
                              context=args.context, engine=args.engine, llm_url=args.llm_url,
-                             llm_model=args.llm_model, prompt_lookup=args.prompt_lookup,
+                             llm_model=args.llm_model,
                              concurrency=getattr(args, "concurrency", None), auth=getattr(args, "auth", None))
 
 

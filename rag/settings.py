@@ -57,7 +57,6 @@ class Settings:
     context: str = "auto"  # "whole" transcript as a cached prefix, "retrieve" top-k passages, or "auto" by size
     context_tokens: int = 8192  # the llama.cpp context window
     whole_max_tokens: int = 6000  # auto: the whole transcript is used up to this many prompt tokens
-    prompt_lookup: bool = False  # llama.cpp prompt-lookup decoding (measured: see README)
     llm_url: str | None = None  # an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1
     llm_model: str | None = None  # the model name that server expects
     llm_api_key: str | None = field(default=None, repr=False)

@@ -43,8 +43,7 @@ def make_generator(settings: Settings) -> Generator:
         from rag.engines.llamacpp import LlamaCppLLM
 
         return LlamaCppLLM(settings.llm, settings.models_dir, settings.max_new_tokens, threads,
-                           n_ctx=settings.context_tokens, state_dir=settings.cache_dir / "prefix-states",
-                           prompt_lookup=settings.prompt_lookup)
+                           n_ctx=settings.context_tokens, state_dir=settings.cache_dir / "prefix-states")
     if settings.engine == "transformers":
         from rag.engines.hf import LocalLLM
 

@@ -56,20 +56,17 @@ class LlamaCppLLM:
         threads: CPU threads for prompt processing and generation.
         n_ctx: context window in tokens (prefix + question + answer must fit).
         state_dir: where prefix states are saved (None: memory only).
-        prompt_lookup: draft tokens by prompt lookup (speculative decoding without a draft model).
         memory_states: how many prefix states to keep in memory.
     """
 
     def __init__(self, model: str, models_dir: Path, max_new_tokens: int = 160, threads: int = 2,
-                 n_ctx: int = 8192, state_dir: Path | None = None, prompt_lookup: bool = False,
-                 memory_states: int = 4):
+                 n_ctx: int = 8192, state_dir: Path | None = None, memory_states: int = 4):
         self.model = model
         self.models_dir = Path(models_dir)
         self.max_new_tokens = max_new_tokens
         self.threads = threads
         self.n_ctx = n_ctx
         self.state_dir = Path(state_dir) if state_dir else None
-        self.prompt_lookup = prompt_lookup
         self.memory_states = memory_states
         self._llm = None
         self._formatter = None
@@ -92,14 +89,9 @@ class LlamaCppLLM:
         except ImportError as exc:
             raise ModelError("the llama-cpp engine needs llama-cpp-python (make install builds it)") from exc
         path = gguf_file(self.model, self.models_dir)
-        draft = None
-        if self.prompt_lookup:
-            from llama_cpp.llama_speculative import LlamaPromptLookupDecoding
-
-            draft = LlamaPromptLookupDecoding(num_pred_tokens=8)
         try:
             llm = Llama(model_path=str(path), n_ctx=self.n_ctx, n_threads=self.threads,
-                        n_threads_batch=self.threads, n_batch=512, verbose=False, draft_model=draft)
+                        n_threads_batch=self.threads, n_batch=512, verbose=False)
         except (ValueError, RuntimeError) as exc:
             raise ModelError(f"could not load {path} with llama.cpp: {exc}") from None
         template = llm.metadata.get("tokenizer.chat_template")
