@@ -31,6 +31,7 @@ MARKER_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
 MODEL_TIME_RE = re.compile(r"\s*[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?\b[\])]?")
 PASSAGE_WORD_RE = re.compile(r"\s*\(?\b(?:in |see |according to )?(?:passage|source)s?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)?", re.I)
 PAIR_PENALTY = 0.05
+NEAR_TIE = 0.10  # another sentence within this much of the best support is cited as well
 LEADING_MARKERS_RE = re.compile(r"^(\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+")
 
 STOPWORDS = frozenset("""
@@ -273,13 +274,17 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
         pool = cited_cols if cited_cols and max(row[cited_cols]) >= threshold else range(len(units))
         ranked = sorted(pool, key=lambda j: -row[j])
         chosen = [j for j in ranked[:1] if row[j] >= threshold]
+        parts = [(seg, j) for j in chosen for seg in _cited_part(units[j][1], row, single, max_per_sentence)]
+        if chosen:  # a sentence listing several facts: another sentence that supports it about as well is cited too
+            near = [j for j in ranked[1:] if len(units[j][1]) == 1 and row[j] >= max(threshold, row[chosen[0]] - NEAR_TIE)]
+            for j in near:
+                if len(parts) < max_per_sentence + 1 and units[j][1][0] not in [s for s, _ in parts]:
+                    parts.append((units[j][1][0], j))
         refs: list[int] = []
-        for j in chosen:
-            for seg in _cited_part(units[j][1], row, single, max_per_sentence):
-                key = seg.key
-                if key not in index_of:
-                    index_of[key] = len(citations)
-                    citations.append(Citation(seg.timestamp, seg.start, seg.source, seg.text, seg.line, float(row[j])))
-                refs.append(index_of[key])
+        for seg, j in sorted(parts, key=lambda p: (p[0].source, p[0].char_start, p[0].start)):  # transcript order
+            if seg.key not in index_of:
+                index_of[seg.key] = len(citations)
+                citations.append(Citation(seg.timestamp, seg.start, seg.source, seg.text, seg.line, float(row[j])))
+            refs.append(index_of[seg.key])
         sentences.append(AnswerSentence(draft.text, tuple(dict.fromkeys(refs)), bool(refs)))
     return tuple(sentences), tuple(citations)
