@@ -4,7 +4,8 @@ Recognised phrasings (case does not matter):
 
 * a moment: "around minute 22", "at minute 22", "at 22 minutes", "at the 22-minute mark", "at 12:30";
   the window is a minute before to two minutes after it.
-* a span: "in the first five minutes", "in the first minute", "in the last 2 minutes",
+* a span: "in the first five minutes", "in the first minute", "in the last 2 minutes", "at the very
+  end" / "at the start" (the last / first two minutes),
   "between minute 10 and 12", "from 10:00 to 12:30".
 * a neighbour: "what comes right after the part about FAIR?", "what is said just before the Nvidia
   quote?" (the sentence(s) next to the best match of the anchor, in document order).
@@ -36,6 +37,7 @@ _MOMENT = re.compile(
     re.I)
 _MINUTE = re.compile(rf"\bminute\s+{_NUM}\b", re.I)
 _FIRST = re.compile(rf"\b(first|last|final|opening|closing)\s+(?:{_NUM}\s+)?minutes?\b", re.I)
+_EDGE = re.compile(r"\b(?:at|near|towards?|in) the (?:very )?(end|beginning|start)\b(?! of the (?:part|section|sentence|quote|bit))", re.I)
 _BETWEEN_MIN = re.compile(rf"\bbetween\s+(?:minutes?\s+)?{_NUM}\s+(?:and|to|-)\s+(?:minute\s+)?{_NUM}(?:\s+minutes?)?", re.I)
 _BETWEEN_CLOCK = re.compile(rf"\b(?:from|between)\s+{_CLOCK}\s+(?:to|and|-|until)\s+{_CLOCK}", re.I)
 _NEIGHBOUR = re.compile(
@@ -93,6 +95,11 @@ def time_window(question: str, duration: float) -> tuple[float, float, str] | No
         if m.group(1).lower() in ("first", "opening"):
             return 0.0, n * 60.0, f"in the first {n} minute{'s' * (n != 1)}"
         return max(0.0, duration - n * 60.0), duration + 1, f"in the last {n} minute{'s' * (n != 1)}"
+    m = _EDGE.search(question)
+    if m:
+        if m.group(1).lower() == "end":
+            return max(0.0, duration - 120.0), duration + 1, "in the last 2 minutes"
+        return 0.0, 120.0, "in the first 2 minutes"
     m = _MOMENT.search(question)
     if m:
         if m.group(3):

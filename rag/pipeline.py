@@ -233,7 +233,8 @@ class Pipeline:
         if focus:  # a time, neighbour or speaker question: only the sentences it is about
             passages = tuple((seg,) for seg in focus.sentences)
             # "what comes right before X?" is about place, not topic: ask what that place says
-            asked = question if focus.kind == "speaker" else "What does this part of the transcript say? Answer briefly."
+            asked = "What does this part of the transcript say? Answer briefly." if focus.kind in ("after", "before") \
+                else question
             messages = build_messages(asked, passages, history, scope=focus.description)
         elif strategy == "whole":
             messages, numbered = build_whole_messages(question, self.transcripts_for(source), history)

@@ -17,6 +17,8 @@ from rag.segments import Segment, Transcript
     ("What is said in the last 2 minutes?", (2880.0, 3001.0)),
     ("What happens between minute 10 and 12?", (600.0, 720.0)),
     ("What happens from 01:00:00 to 01:02:00?", (3600.0, 3720.0)),
+    ("What does he ask viewers to do at the very end of the video?", (2880.0, 3001.0)),
+    ("What is said at the start?", (0.0, 120.0)),
 ])
 def test_time_windows(question, window):
     assert time_window(question, 3000.0)[:2] == window
