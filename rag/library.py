@@ -119,15 +119,6 @@ class Library:
             tmp.unlink(missing_ok=True)
             raise
 
-    def _append(self, entry: Entry) -> None:
-        """Register one entry under the lock, re-reading the library first (another process may have added one)."""
-        with self._locked():
-            entries = self.entries()
-            if any(e.title == entry.title for e in entries):
-                raise LibraryError(f"a transcript titled {entry.title!r} is already in the library; "
-                                   "pass --title to give this one another name, or remove the old one")
-            self._save(entries + [entry])
-
     def add(self, path: str | Path, title: str | None = None, media_url: str | None = None,
             transcriber=None, progress=None) -> Entry:
         """Validate, copy in and register a transcript, or a recording (transcribed first; see rag/asr.py).
