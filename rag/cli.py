@@ -57,6 +57,8 @@ def build_parser() -> argparse.ArgumentParser:
     ev.add_argument("--out", default="reports/eval", metavar="DIR", help="where report.{json,md,html} go")
     ev.add_argument("--compare", action="store_true", help="also run dense and hybrid retrieval at k=3 and k=5")
     ev.add_argument("--limit", type=int, help="only the first N questions (quick checks)")
+    ev.add_argument("--replay", metavar="REPORT.json",
+                    help="re-score a saved run's recorded replies with today's verification (no answer model)")
     _common(ev)
 
     add = sub.add_parser("add", help="register a transcript or a recording in the library (validated, copied in; "
@@ -280,6 +282,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
 def cmd_eval(args: argparse.Namespace) -> int:
     import time
 
+    from rag.errors import EvalError
     from rag.eval.gold import load_gold
     from rag.eval.report import summary_table, write_reports
     from rag.eval.runner import EvalConfig, compare_configs, evaluate, summarize
@@ -287,13 +290,25 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     gold = load_gold(args.qa)[: args.limit]
     settings = settings_from(args)
-    pipeline = Pipeline(settings).load()
-    default = EvalConfig(settings.retriever, settings.top_k, pipeline.context_for(None))
+    before = None
+    if args.replay and args.compare:
+        raise EvalError("--replay re-scores one saved run; it cannot be combined with --compare")
+    if args.replay:
+        from rag.eval.replay import ReplayGenerator, load_run
+
+        model, run, replies = load_run(args.replay)
+        replay = ReplayGenerator(replies, model)
+        pipeline = Pipeline(settings, llm=replay)
+        before = lambda item: replay.select(item.id)  # noqa: E731
+        default = EvalConfig(settings.retriever, settings.top_k, "whole" if run == "whole" else "retrieve")
+    else:
+        pipeline = Pipeline(settings).load()
+        default = EvalConfig(settings.retriever, settings.top_k, pipeline.context_for(None))
     configs = compare_configs(default) if args.compare else [default]
     t0 = time.perf_counter()
     results = {}
     for config in configs:
-        rows = evaluate(pipeline, gold, config)
+        rows = evaluate(pipeline, gold, config, before=before)
         results[config.name] = {"summary": summarize(rows), "rows": rows}
     meta = {"model": pipeline.llm.name, "qa": args.qa, "questions": len(gold), "sources": list(settings.sources),
             "seconds": time.perf_counter() - t0}

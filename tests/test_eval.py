@@ -6,13 +6,15 @@ import pytest
 
 from rag.errors import EvalError
 from rag.eval.gold import load_gold
-from rag.eval.metrics import abstention_scores, percentile, reciprocal_rank, recall_at_k, token_f1
+from rag.eval.metrics import abstention_scores, fact_found, facts_right, percentile, reciprocal_rank, recall_at_k, token_f1
 from rag.eval.report import write_reports
 from rag.eval.runner import EvalConfig, evaluate, evaluate_retrieval, summarize
 from rag.formats import load_transcript
 from tests.conftest import ROOT, SEED
 
 GOLD = ROOT / "seeds" / "qa.jsonl"
+CAPTION_GOLD = ROOT / "seeds" / "qa-captions.jsonl"
+CAPTIONS = ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt"
 
 
 @pytest.fixture(scope="module")
@@ -39,6 +41,10 @@ def test_every_gold_moment_is_a_sentence_of_the_seed(gold):
     ('{"id": "a", "question": 3, "answer": "a", "timestamps": [], "answerable": false}', "'question' must be a str"),
     ('{"id": "a", "question": "q", "answer": "", "timestamps": [], "answerable": false, "follows": "z"}', "follows"),
     ("not json", "not JSON"),
+    ('{"id": "a", "question": "q", "answer": "a", "timestamps": ["00:00:01"], "answerable": true, "facts": "x"}',
+     "'facts' must be a list"),
+    ('{"id": "a", "question": "q", "answer": "", "timestamps": [], "answerable": false, "facts": ["x"]}',
+     "unanswerable question has no facts"),
 ])
 def test_bad_gold_files(tmp_path, line, message):
     f = tmp_path / "qa.jsonl"
@@ -47,7 +53,25 @@ def test_bad_gold_files(tmp_path, line, message):
         load_gold(f)
 
 
+def test_every_answerable_gold_question_names_its_key_facts(gold):
+    for g in gold:
+        assert bool(g.facts) == g.answerable, g.id
+        assert not g.answerable or facts_right(g.facts, g.answer), g.id  # the reference states its facts
+
+
+def test_caption_gold_set_is_valid_against_the_captions():
+    items = load_gold(CAPTION_GOLD)
+    assert len(items) >= 25 and sum(not g.answerable for g in items) >= 5
+    starts = {s.timestamp for s in load_transcript(CAPTIONS).segments}
+    for g in items:
+        assert set(g.timestamps) <= starts, g.id
+        assert bool(g.facts) == g.answerable and (not g.facts or facts_right(g.facts, g.answer)), g.id
+
+
 def test_metric_known_answers():
+    assert fact_found("7|seven", "a seven-day trip") and not fact_found("7|seven", "a 17-day trip")
+    assert fact_found("replit|replet", "Lovable and Replet") and not fact_found("climate", "the climb")
+    assert facts_right(["yes", "news"], "Yes, he asks for news.") and facts_right([], "x") is None
     assert token_f1("PyTorch.", "PyTorch") == 1.0
     assert token_f1("", "x") == 0.0
     ranked = [[1.0], [35.0], [36.0, 99.0]]
@@ -100,3 +124,29 @@ def test_end_to_end_gate(pipeline, gold):
     assert s["refusal_recall"] >= 0.66, rows
     assert s["false_abstention_rate"] <= 0.25, rows
     assert s["sentence_support"] >= 0.8, rows
+
+
+def test_a_saved_run_is_replayed_through_todays_verification(tmp_path, settings, embedder, seed_index, gold):
+    from rag.eval.replay import ReplayGenerator, load_run
+    from rag.pipeline import Pipeline
+
+    items = [g for g in gold if g.id in {"q01", "u01"}]
+    replies = {"q01": "Gigascale invests in companies fighting climate change. [1]", "u01": "NOT IN TRANSCRIPT"}
+    saved = tmp_path / "report.json"
+    rows = [{"id": i, "raw": r} for i, r in replies.items()]
+    saved.write_text(json.dumps({"meta": {"model": "m"}, "results": {"whole": {"rows": rows}}}))
+    model, run, loaded = load_run(saved)
+    assert (model, run, loaded) == ("m", "whole", replies)
+    replay = ReplayGenerator(loaded, model)
+    pipeline = Pipeline(settings, embedder=embedder, llm=replay, index=seed_index)
+    out = evaluate(pipeline, items, EvalConfig("hybrid", 5, "whole"), progress=False,
+                   before=lambda item: replay.select(item.id))
+    by_id = {r["id"]: r for r in out}
+    assert by_id["q01"]["raw"] == replies["q01"] and not by_id["q01"]["abstained"]
+    assert by_id["q01"]["facts_right"] and by_id["q01"]["cites_gold"]  # re-attributed to 00:00:35
+    assert by_id["u01"]["abstained"]
+    with pytest.raises(EvalError, match="no reply for question 'q99'"):
+        replay.select("q99")
+    (tmp_path / "bad.json").write_text("{}")
+    with pytest.raises(EvalError, match="not a saved evaluation report"):
+        load_run(tmp_path / "bad.json")

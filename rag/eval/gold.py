@@ -2,7 +2,9 @@
 
 One JSON object per line:
 `{"id": str, "question": str, "answer": str, "timestamps": ["hh:mm:ss", ...], "answerable": bool}`
-and optionally `"follows": "<id>"` for a follow-up asked after that earlier question.
+and optionally `"follows": "<id>"` for a follow-up asked after that earlier question, and
+`"facts": ["55|fifty-five", ...]`: the key facts a right answer states (alternatives split by "|";
+see `rag.eval.metrics.fact_found`).
 """
 
 from __future__ import annotations
@@ -23,6 +25,7 @@ class GoldItem:
     timestamps: tuple[str, ...]
     answerable: bool
     follows: str | None = None
+    facts: tuple[str, ...] = ()
 
     @property
     def seconds(self) -> tuple[float, ...]:
@@ -65,9 +68,14 @@ def load_gold(path: str | Path) -> list[GoldItem]:
         follows = row.get("follows")
         if follows is not None and follows not in seen:
             raise EvalError(f"{where}: 'follows' names {follows!r}, which must appear on an earlier line")
+        facts = row.get("facts", [])
+        if not isinstance(facts, list) or not all(isinstance(f, str) and f.strip("| ") for f in facts):
+            raise EvalError(f"{where}: 'facts' must be a list of non-empty strings")
+        if facts and not row["answerable"]:
+            raise EvalError(f"{where}: an unanswerable question has no facts")
         seen.add(row["id"])
         items.append(GoldItem(row["id"], row["question"], row["answer"], tuple(row["timestamps"]),
-                              row["answerable"], follows))
+                              row["answerable"], follows, tuple(facts)))
     if not items:
         raise EvalError(f"{path}: no questions")
     return items

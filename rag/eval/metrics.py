@@ -31,6 +31,37 @@ def token_f1(prediction: str, reference: str) -> float:
     return 2 * precision * recall / (precision + recall)
 
 
+def _words(text: str) -> list[str]:
+    text = re.sub(r"\[\d\d:\d\d:\d\d\]", " ", text.lower()).replace("'s", "")
+    return "".join(ch if ch.isalnum() or ch.isspace() else " " for ch in text).split()
+
+
+def fact_found(fact: str, answer: str) -> bool:
+    """Whether the answer states a key fact: every word of one of its "|"-separated alternatives occurs
+    in the answer, whole or (four letters or more) as the start of an answer word.
+
+    >>> fact_found("55|fifty-five", "They are 55-plus people.")
+    True
+    >>> fact_found("climate", "Gigascale invests in climate tech.")
+    True
+    >>> fact_found("pdf", "The transcript doesn't say.")
+    False
+    >>> fact_found("build or buy", "whether to buy it")
+    False
+    """
+    words = _words(answer)
+
+    def has(w: str) -> bool:
+        return any(a == w or (len(w) >= 4 and a.startswith(w)) for a in words)
+
+    return any(all(has(w) for w in _words(alt)) for alt in fact.split("|") if _words(alt))
+
+
+def facts_right(facts: Sequence[str], answer: str) -> bool | None:
+    """Whether an answer states all the key facts of its question (None when the question has none)."""
+    return all(fact_found(f, answer) for f in facts) if facts else None
+
+
 def matches(moment: float, gold: Sequence[float], tolerance: float = TOLERANCE_S) -> bool:
     return any(abs(moment - g) <= tolerance for g in gold)
 

@@ -10,13 +10,13 @@ from pathlib import Path
 
 COLUMNS = [
     ("recall@1", "R@1"), ("recall@3", "R@3"), ("recall@5", "R@5"), ("mrr", "MRR"),
-    ("token_f1", "F1"), ("similarity", "Sim"), ("citation_accuracy", "CiteAcc"),
+    ("facts_right", "Facts"), ("token_f1", "F1"), ("similarity", "Sim"), ("citation_accuracy", "CiteAcc"),
     ("citation_precision", "CitePrec"), ("model_marker_accuracy", "ModelMarks"), ("sentence_support", "Support"),
     ("refusal_precision", "RefP"), ("refusal_recall", "RefR"), ("refusal_f1", "RefF1"),
     ("false_abstention_rate", "FalseAbst"), ("answered_pct", "Answered%"),
     ("ttft_p50_ms", "TTFT p50"), ("ttft_p95_ms", "TTFT p95"), ("total_p50_ms", "Total p50"), ("total_p95_ms", "Total p95"),
 ]
-PLOTTED = ["recall@3", "mrr", "token_f1", "similarity", "citation_accuracy", "citation_precision",
+PLOTTED = ["recall@3", "mrr", "facts_right", "token_f1", "similarity", "citation_accuracy", "citation_precision",
            "sentence_support", "refusal_f1", "false_abstention_rate"]
 
 
@@ -36,13 +36,27 @@ def summary_table(summaries: dict[str, dict]) -> str:
     return "\n".join([head, rule, *rows])
 
 
-def worst(rows: list[dict], n: int = 8) -> list[dict]:
-    """The questions that went most wrong: wrong abstentions first, then lowest F1 / missed citations."""
+def what_went_wrong(r: dict) -> str:
+    """Why a question counts as wrong ("" when it went right): the first failure of refusal, facts, citation."""
+    if not r["answerable"]:
+        return "answered an unanswerable question" if not r["abstained"] else ""
+    if r["abstained"]:
+        return "wrong refusal"
+    if r.get("facts_right") is False:
+        return "facts missing"
+    return "" if r["cites_gold"] else "no gold moment cited"
+
+
+def worst(rows: list[dict], n: int | None = 8) -> list[dict]:
+    """The questions that went wrong (all of them when `n` is None): wrong abstentions and answered
+    unanswerables first, then missing facts, lowest F1 and missed citations."""
     def badness(r):
         if not r["answerable"]:
             return 2.0 if not r["abstained"] else 0.0
-        return (1.5 if r["abstained"] else 0.0) + (1 - r["token_f1"]) + (0.0 if r["cites_gold"] else 0.5)
-    return sorted(rows, key=badness, reverse=True)[:n]
+        return ((1.5 if r["abstained"] else 0.0) + (0.5 if r.get("facts_right") is False else 0.0)
+                + (1 - r["token_f1"]) + (0.0 if r["cites_gold"] else 0.5))
+    ranked = sorted(rows, key=badness, reverse=True)
+    return [r for r in ranked if what_went_wrong(r)][:n] if n is None else ranked[:n]
 
 
 def _figure_png(fig) -> str:
@@ -89,13 +103,13 @@ def plots(results: dict[str, dict]) -> list[tuple[str, str]]:
 
 def question_table_html(rows: list[dict]) -> str:
     e = html.escape
-    out = ["<table><tr><th>id</th><th>question</th><th>answer</th><th>citations</th><th>gold</th><th>F1</th></tr>"]
+    out = ["<table><tr><th>id</th><th>question</th><th>answer</th><th>citations</th><th>gold</th><th>verdict</th><th>F1</th></tr>"]
     for r in rows:
         cites = "<br>".join(f"<b>[{e(c['timestamp'])}]</b> {e(c['text'])}" for c in r["citations"])
         cls = "abst" if r["abstained"] else ("miss" if r["answerable"] and not r.get("cites_gold") else "")
         out.append(f'<tr class="{cls}"><td>{e(r["id"])}</td><td>{e(r["question"])}</td><td>{e(r["answer"])}</td>'
                    f'<td>{cites}</td><td>{e(", ".join(r["gold"])) or "unanswerable"}</td>'
-                   f'<td>{fmt(r.get("token_f1"))}</td></tr>')
+                   f'<td>{e(what_went_wrong(r) or "right")}</td><td>{fmt(r.get("token_f1"))}</td></tr>')
     out.append("</table>")
     return "\n".join(out)
 
@@ -109,10 +123,11 @@ def write_reports(out_dir: Path, results: dict[str, dict], meta: dict) -> list[P
     md = [f"# Evaluation — model {meta['model']}, {meta['questions']} questions from {meta['qa']}", "",
           summary_table(summaries), ""]
     for name, r in results.items():
-        md += [f"## Worst questions — {name}", "", "| id | question | answer | gold | cited |", "|---|---|---|---|---|"]
-        for w in worst(r["rows"]):
+        md += [f"## Questions that went wrong — {name}", "", "| id | what | question | answer | gold | cited |",
+               "|---|---|---|---|---|---|"]
+        for w in worst(r["rows"], None):
             cited = ", ".join(c["timestamp"] for c in w["citations"]) or "–"
-            md.append(f"| {w['id']} | {w['question']} | {w['answer'].replace('|', '/')} | "
+            md.append(f"| {w['id']} | {what_went_wrong(w)} | {w['question']} | {w['answer'].replace('|', '/')} | "
                       f"{', '.join(w['gold']) or 'unanswerable'} | {cited} |")
         md.append("")
     paths[1].write_text("\n".join(md))

@@ -7,7 +7,7 @@ from dataclasses import dataclass
 
 from rag.eval.gold import GoldItem
 from rag.eval.metrics import (abstention_scores, chunk_has_gold, matches, mean, percentile, recall_at_k,
-                              reciprocal_rank, token_f1)
+                              reciprocal_rank, token_f1, facts_right)
 from rag.pipeline import Pipeline, search_query
 
 
@@ -52,8 +52,12 @@ def evaluate_retrieval(pipeline: Pipeline, gold: Sequence[GoldItem], retriever: 
     return {key: mean([r[key] for r in rows]) for key in ("recall@1", "recall@3", "recall@5", "mrr")}
 
 
-def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, progress: bool = True) -> list[dict]:
-    """Answer every gold question under `config` and score it; one row per question."""
+def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, progress: bool = True,
+             before=None) -> list[dict]:
+    """Answer every gold question under `config` and score it; one row per question.
+
+    `before(item)`, when given, is called ahead of each question (a replayed run selects its reply).
+    """
     from tqdm import tqdm
 
     answers: dict[str, object] = {}
@@ -64,6 +68,8 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
             prev = answers[item.follows]
             history = [(prev.question, prev.plain)]
         searched = search_query(item.question, history)
+        if before is not None:
+            before(item)
         answer = pipeline.ask(item.question, history, id=item.id, top_k=config.k, retriever=config.retriever,
                               context=config.context)
         answers[item.id] = answer
@@ -85,6 +91,8 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
                                      answer.trace.hits if answer.trace else None))
             text = "" if answer.abstained else " ".join(s.text for s in answer.sentences)
             row["token_f1"] = token_f1(text, item.answer)
+            row["facts"] = list(item.facts)
+            row["facts_right"] = facts_right(item.facts, text)
             if answer.abstained:
                 row["similarity"] = 0.0
             else:
@@ -117,6 +125,7 @@ def summarize(rows: Sequence[dict]) -> dict:
         "questions": len(rows), "answerable": len(answerable), "unanswerable": len(rows) - len(answerable),
         "recall@1": mean([r["recall@1"] for r in answerable]), "recall@3": mean([r["recall@3"] for r in answerable]),
         "recall@5": mean([r["recall@5"] for r in answerable]), "mrr": mean([r["mrr"] for r in answerable]),
+        "facts_right": mean([float(r["facts_right"]) for r in answerable if r.get("facts_right") is not None]),
         "token_f1": mean([r["token_f1"] for r in answerable]),
         "similarity": mean([r["similarity"] for r in answerable]),
         "token_f1_answered": mean([r["token_f1"] for r in answered]),
