@@ -41,7 +41,7 @@ they them their we our you your i me my what which who whom whose when where why
 can could would should will shall may might must more most some any all each such only own same too s t
 says said say mentions mentioned according talks talked discusses discussed explains explained states stated
 notes noted believes thinks thought guest speaker interview transcript passage passages podcast host
-presenter video part wraps saying describes described explain shows show
+presenter video wraps saying describes described explain shows show
 """.split())
 # "The presenter says that ...", "This part of the transcript says ..." carry no claim of their own.
 ATTRIBUTION_RE = re.compile(
@@ -105,10 +105,10 @@ def _stemmer():
 
 
 @lru_cache(maxsize=65536)
-def _stem(word: str) -> str:
+def stem(word: str) -> str:
     """The Snowball (Porter2) English stem: making/make → make, companies/company → compani.
 
-    >>> [_stem(w) for w in ("making", "make", "buying", "buy", "companies", "company", "carefully", "careful")]
+    >>> [stem(w) for w in ("making", "make", "buying", "buy", "companies", "company", "carefully", "careful")]
     ['make', 'make', 'buy', 'buy', 'compani', 'compani', 'care', 'care']
     """
     return _stemmer().stemWord(word)
@@ -120,7 +120,7 @@ def content_words(text: str) -> set[str]:
     >>> sorted(content_words("He says the companies are investing in climate tech"))
     ['climat', 'compani', 'invest', 'tech']
     """
-    return {_stem(w) for w in tokenize(text) if w not in STOPWORDS}
+    return {stem(w) for w in tokenize(text) if w not in STOPWORDS}
 
 
 def lexical_support(claim: str, evidence: str) -> float:
@@ -221,6 +221,17 @@ def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
     return True
 
 
+def _one_sentence(group: tuple[Segment, ...]) -> bool:
+    """Whether a window is one sentence cut into cues: no part but the last ends a sentence.
+
+    >>> _one_sentence((Segment("t", 0, "you have it available in PDF files you can build a"), Segment("t", 9, "chatbot.")))
+    True
+    >>> _one_sentence((Segment("t", 0, "He led it."), Segment("t", 9, "It grew.")))
+    False
+    """
+    return not any(re.search(r"[.!?][\"')\]]*$", seg.text.strip()) for seg in group[:-1])
+
+
 def _cited_part(group: tuple[Segment, ...], row: np.ndarray, single: dict, most: int) -> list[Segment]:
     """The sentences of a supporting window worth citing, in transcript order.
 
@@ -257,13 +268,21 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
     scores = support_matrix(claims, texts, encode)
     # A pair must do clearly better than a single sentence to be cited as a pair.
     scores = scores - np.array([PAIR_PENALTY * (len(group) - 1) for _, group in units], dtype=np.float32)
+    anchors: dict[tuple[int, int], list[Segment]] = {}
     for i, (draft, claim) in enumerate(zip(drafts, claims)):
         terse = bool(question) and claim.startswith(question)
         for j, text in enumerate(texts):
-            # a terse answer is one fact: one sentence must hold it (a window would let the question's words
-            # and the answer's word come from different sentences)
-            if (terse and len(units[j][1]) > 1) or not grounded(draft.text, terse, text, question):
+            if not grounded(draft.text, terse, text, question):
                 scores[i, j] = -1.0
+            elif terse and len(units[j][1]) > 1:
+                # a terse answer is one fact: one sentence must hold it. A window counts only where a caption
+                # cue broke one sentence (no full stop between): the answer's own words in one part, the
+                # question's context in the other.
+                held = [seg for seg in units[j][1] if grounded(draft.text, True, seg.text, question)]
+                if held and _one_sentence(units[j][1]):
+                    anchors[i, j] = held[:1]
+                else:
+                    scores[i, j] = -1.0
     single = {group[0].key: j for j, (_, group) in enumerate(units) if len(group) == 1}
     citations: list[Citation] = []
     index_of: dict[tuple[str, float, str], int] = {}
@@ -274,7 +293,8 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
         pool = cited_cols if cited_cols and max(row[cited_cols]) >= threshold else range(len(units))
         ranked = sorted(pool, key=lambda j: -row[j])
         chosen = [j for j in ranked[:1] if row[j] >= threshold]
-        parts = [(seg, j) for j in chosen for seg in _cited_part(units[j][1], row, single, max_per_sentence)]
+        parts = [(seg, j) for j in chosen
+                 for seg in anchors.get((i, j)) or _cited_part(units[j][1], row, single, max_per_sentence)]
         if chosen:  # a sentence listing several facts: another sentence that supports it about as well is cited too
             near = [j for j in ranked[1:] if len(units[j][1]) == 1 and row[j] >= max(threshold, row[chosen[0]] - NEAR_TIE)]
             for j in near:

@@ -8,7 +8,9 @@ Facebook (for 9 years)". These pure checks catch the commonest such cases withou
 * a terse answer ("Mike Schreer.") must find its own words in the evidence, not only the question's;
 * an answer that only restates the question's own words says nothing;
 * a question asking for a quantity ("how many", "how much", "what percentage") or a year ("what year",
-  "which year") must get an answer that holds one.
+  "which year") must get an answer that holds one;
+* "how many X" answered with a count of something else ("How many vacation days?" — "55 plus people")
+  does not answer.
 """
 
 from __future__ import annotations
@@ -58,6 +60,33 @@ def restates(answer: str, question: str, words) -> bool:
     `words` is the content-word function (rag.citations.content_words), passed in to keep this module pure.
     """
     return not (words(answer) - words(question))
+
+
+_HOW_MANY = re.compile(r"\bhow many ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", re.I)
+_COUNTED = re.compile(r"(?:\d+(?:[.,]\d+)*|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s*(?:\+|plus|or more|or so|more)?\s+"
+                      r"([a-z][a-z-]*)", re.I)
+
+
+def counts_what_was_asked(answer: str, question: str, stem) -> bool:
+    """False when "how many X" gets a number of something else: the answer counts a thing, and neither of
+    the question's words after "how many" is in the answer.
+
+    `stem` maps a word to its stem (rag.citations uses the Snowball stemmer), passed in to keep this pure.
+
+    >>> same = lambda w: w.lower().rstrip("s")
+    >>> counts_what_was_asked("55 plus people.", "How many vacation days do they get?", same)
+    False
+    >>> counts_what_was_asked("55 plus people.", "How many people work there?", same)
+    True
+    >>> counts_what_was_asked("Nine.", "How many years was he CTO?", same)
+    True
+    """
+    asked = _HOW_MANY.search(question)
+    counted = [m.group(1) for m in _COUNTED.finditer(answer)]
+    if not asked or not counted:
+        return True
+    wanted = {stem(w) for w in asked.groups() if w}
+    return bool(wanted & {stem(w) for w in re.findall(r"[a-z][a-z-]*", answer.lower())})
 
 
 def expected_kind(question: str) -> str | None:

@@ -9,11 +9,11 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace
-from rag.citations import content_words, evidence_units, parse_answer, verify
+from rag.citations import content_words, stem, evidence_units, parse_answer, verify
 from rag.embedder import Embedder
 from rag.errors import QuestionError
 from rag.focus import find_focus
-from rag.grounding import expected_kind, has_kind, restates
+from rag.grounding import counts_what_was_asked, expected_kind, has_kind, restates
 from rag.prompt import NO_ANSWER, build_messages, build_whole_messages
 from rag.chunker import Hit
 from rag.retriever import Retriever
@@ -282,6 +282,9 @@ class Pipeline:
         if restates(said, base["question"], content_words):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason="the answer only restates the question", **base)
+        if not counts_what_was_asked(said, base["question"], stem):
+            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
+                          trace=trace, reason="the answer counts something other than what the question asks", **base)
         kind = expected_kind(base["question"])
         if not has_kind(said, kind):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,

@@ -81,3 +81,19 @@ def test_neighbour_pairs_only_within_a_passage_or_between_single_sentence_passag
     assert [tuple(x.start for x in g) for _, g in chunked] == [(0,), (1,), (2,), (3,), (0, 1), (2, 3)]
     numbered = evidence_units([(x,) for x in s])
     assert [(n, tuple(x.start for x in g)) for n, g in numbered if len(g) == 2] == [(1, (0, 1)), (2, (1, 2)), (3, (2, 3))]
+
+
+CUES = ("per year or what is the policy on seek leave and for this all this policy data you have it available in "
+        "PDF files you can build a retrieval augmented",
+        "generation chatboard which can simply pull the information from this PDF and answer these questions")
+
+
+def test_terse_answer_reads_a_caption_sentence_cut_into_two_cues(embedder):
+    question = "In what form is the HR policy information available to the first chatbot?"
+    cues = [(Segment("captions", 27, CUES[0]),), (Segment("captions", 39, CUES[1] + "."),)]
+    sentences, cites = verify([DraftSentence("PDF files", ())], cues, embedder.encode, 0.48, question=question)
+    assert sentences[0].supported and [c.timestamp for c in cites] == ["00:00:27"]  # the cue that says it
+    # two real sentences are not one: the question's words in one and the answer's in the other prove nothing
+    split = [(Segment("captions", 27, CUES[0] + "."),), (Segment("captions", 39, CUES[1] + "."),)]
+    sentences, _ = verify([DraftSentence("PDF files", ())], split, embedder.encode, 0.48, question=question)
+    assert not sentences[0].supported

@@ -39,6 +39,14 @@ def test_unsupported_answer_abstains(scripted_pipeline):
     assert "supported" in a.reason
 
 
+def test_a_count_of_something_else_abstains(scripted_pipeline):
+    reply = "He was CTO at Facebook for 9 years. [1]"
+    right = scripted_pipeline(reply).ask("How many years was Mike Schreer the CTO of Facebook?")
+    assert not right.abstained and [c.timestamp for c in right.citations] == ["00:00:31"]
+    wrong = scripted_pipeline(reply).ask("How many patents does Mike Schreer hold?")
+    assert wrong.abstained and "counts something other" in wrong.reason
+
+
 @pytest.mark.xfail(strict=True, reason="known gap: a claim that shares words with a sentence but does not "
                    "follow from it ('favourite language is Python' vs 'shifts to Python, Rust or JavaScript')")
 def test_claim_with_shared_words_but_no_support_abstains(scripted_pipeline):
