@@ -66,7 +66,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from rag.corpus import build_index
-    from rag.embedder import Embedder
+    from rag.embedder import SentenceTransformerEmbedder
     from rag.pipeline import Pipeline
     from rag.settings import Settings
 
@@ -91,7 +91,7 @@ def main() -> int:
             questions = LONG_QUESTIONS
         base = Settings.from_env(llm=args.model, engine=args.engine, context=args.context, sources=sources)
         settings = base.with_(cache_dir=Path(tmp), model_cache=base.models_dir)
-        embedder = Embedder().load()
+        embedder = SentenceTransformerEmbedder().load()
         t = time.perf_counter()
         index = build_index(settings, embedder)
         rows.append((f"index build, {len(index.chunks)} chunks, fresh cache (s)", f"{time.perf_counter() - t:.2f}"))

@@ -23,6 +23,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import AnswerSentence, Citation
+from rag.embedder import Encode
 from rag.grounding import numbers, numbers_grounded
 from rag.segments import Segment, split_sentences, tidy_spacing, tokenize
 
@@ -183,7 +184,7 @@ def _neighbours(passages, a: tuple[int, Segment], b: tuple[int, Segment]) -> boo
     return na == nb or (nb == na + 1 and len(passages[na - 1]) == 1 and len(passages[nb - 1]) == 1)
 
 
-def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode) -> np.ndarray:
+def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode: Encode) -> np.ndarray:
     """`support[i, j]` of claim i by evidence sentence j (see the module docstring)."""
     if not claims or not evidence:
         return np.zeros((len(claims), len(evidence)), dtype=np.float32)
@@ -236,7 +237,7 @@ def _cited_part(group: tuple[Segment, ...], row: np.ndarray, single: dict, most:
     return [s for s in group if s in keep]
 
 
-def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]], encode, threshold: float,
+def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]], encode: Encode, threshold: float,
            max_per_sentence: int = 2, question: str = "") -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Attribute each answer sentence to the transcript sentence(s) that support it.
 

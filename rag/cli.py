@@ -162,11 +162,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     import time
 
     from rag.corpus import build_index
-    from rag.embedder import Embedder
+    from rag.embedder import SentenceTransformerEmbedder
 
     settings = settings_from(args)
     t0 = time.perf_counter()
-    embedder = Embedder(settings.embed_model).load()
+    embedder = SentenceTransformerEmbedder(settings.embed_model).load()
     index = build_index(settings, embedder)
     sources = sorted({c.source for c in index.chunks})
     sentences = len({s.key for c in index.chunks for s in c.sentences})

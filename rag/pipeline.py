@@ -10,7 +10,8 @@ from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace
 from rag.citations import content_words, evidence_units, parse_answer, verify
-from rag.embedder import Embedder
+from rag.embedder import Embedder, SentenceTransformerEmbedder
+from rag.engines import Generator
 from rag.errors import QuestionError
 from rag.focus import find_focus
 from rag.grounding import expected_kind, has_kind, restates
@@ -81,9 +82,10 @@ class Pipeline:
         transcripts: the parsed sources (read from settings when omitted).
     """
 
-    def __init__(self, settings: Settings, embedder=None, llm=None, index=None, transcripts=None):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, llm: Generator | None = None,
+                 index=None, transcripts=None):
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_model)
+        self.embedder = embedder or SentenceTransformerEmbedder(settings.embed_model)
         self._llm = llm
         self._index = index
         self._transcripts = list(transcripts) if transcripts is not None else None
@@ -92,7 +94,7 @@ class Pipeline:
         self._swap = threading.Lock()
 
     @property
-    def llm(self):
+    def llm(self) -> Generator:
         if self._llm is None:
             from rag.engines import make_generator
 

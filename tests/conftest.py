@@ -43,9 +43,9 @@ def settings(tmp_path_factory, model_cache) -> Settings:
 
 @pytest.fixture(scope="session")
 def embedder():
-    from rag.embedder import Embedder
+    from rag.embedder import SentenceTransformerEmbedder
 
-    return Embedder().load()
+    return SentenceTransformerEmbedder().load()
 
 
 @pytest.fixture(scope="session")
