@@ -9,7 +9,6 @@ from pathlib import Path
 from rag.errors import SettingsError
 
 DEFAULT_LLM = "qwen2.5-coder-1.5b"
-SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
 TRANSCRIPT_SUFFIXES = (".md", ".txt", ".srt", ".vtt", ".json")
 
 
@@ -36,10 +35,27 @@ def library_sources(folder: Path) -> tuple[str, ...]:
     return tuple(e.file for e in Library(folder).entries())
 
 
+def seed_dir() -> Path:
+    """The folder of seed transcripts and gold sets.
+
+    The top-level `seeds/` folder is installed as `rag/seeds` (pyproject.toml maps it there), so an
+    installed copy is looked for first; running from a checkout, it is the `seeds/` beside `rag/`.
+
+    Raises:
+        SettingsError: when neither exists (an install without its package data).
+    """
+    here = Path(__file__).resolve().parent
+    for folder in (here / "seeds", here.parent / "seeds"):
+        if folder.is_dir():
+            return folder
+    raise SettingsError(f"the seed transcripts are missing from {here / 'seeds'} and {here.parent / 'seeds'}: "
+                        "reinstall transcript-rag, or name a transcript with --source")
+
+
 def seed_sources() -> tuple[str, ...]:
-    """The transcripts in `seeds/` (the default when no source is named)."""
+    """The transcripts in `seed_dir()` (the default when no source is named)."""
     return tuple(
-        str(p) for p in sorted(SEED_DIR.iterdir())
+        str(p) for p in sorted(seed_dir().iterdir())
         if p.suffix in TRANSCRIPT_SUFFIXES and not p.name.endswith(".meta.json") and not p.name.startswith(".")
     )
 
