@@ -43,7 +43,7 @@ import json, sys, time
 t0 = float(sys.argv[1])
 from rag.pipeline import Pipeline
 from rag.settings import Settings
-p = Pipeline(Settings.from_env(llm=sys.argv[2], engine=sys.argv[3], context=sys.argv[4])).load()
+p = Pipeline(Settings.from_env(answer_model=sys.argv[2], engine=sys.argv[3], context=sys.argv[4])).load()
 ready = time.time()
 p.ask("What does Gigascale invest in?")
 print(json.dumps({"ready_s": ready - t0, "first_answer_s": time.time() - t0}))
@@ -89,7 +89,7 @@ def main() -> int:
 
             sources = (str(make_long_vtt(args.hours, Path(tmp))),)
             questions = LONG_QUESTIONS
-        base = Settings.from_env(llm=args.model, engine=args.engine, context=args.context, sources=sources)
+        base = Settings.from_env(answer_model=args.model, engine=args.engine, context=args.context, sources=sources)
         settings = base.with_(cache_dir=Path(tmp), model_cache=base.models_dir)
         embedder = SentenceTransformerEmbedder().load()
         t = time.perf_counter()

@@ -97,7 +97,7 @@ def settings_from(args: argparse.Namespace) -> Settings:
         if Path(source).is_file() and is_recording(source):
             raise RagError(f"{source} is a recording: add it to the library first (transcribed once, offline): "
                            f"transcript-rag add {source}")
-    return Settings.from_env(sources=sources, llm=args.model, top_k=args.k, retriever=args.retriever,
+    return Settings.from_env(sources=sources, answer_model=args.model, top_k=args.k, retrieval=args.retriever,
                              context=args.context, engine=args.engine, llm_url=args.llm_url,
                              llm_model=args.llm_model,
                              concurrency=getattr(args, "concurrency", None), auth=getattr(args, "auth", None))
@@ -288,7 +288,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     gold = load_gold(args.qa)[: args.limit]
     settings = settings_from(args)
     pipeline = Pipeline(settings).load()
-    default = EvalConfig(settings.retriever, settings.top_k, pipeline.context_for(None))
+    default = EvalConfig(settings.retrieval, settings.top_k, pipeline.context_for(None))
     configs = compare_configs(default) if args.compare else [default]
     t0 = time.perf_counter()
     results = {}

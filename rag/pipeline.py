@@ -120,7 +120,7 @@ class Pipeline:
 
     @property
     def retriever(self) -> Retriever:
-        return self.retriever_for(self.settings.retriever)
+        return self.retriever_for(self.settings.retrieval)
 
     def retriever_for(self, mode: str) -> Retriever:
         """The retriever of a given mode over the same index (built once each)."""
@@ -146,7 +146,7 @@ class Pipeline:
     def retrieve(self, question: str, k: int | None = None, retriever: str | None = None,
                  source: str | None = None) -> list[Hit]:
         """The top-k passages for a question, optionally from one transcript (by title)."""
-        mode = retriever or self.settings.retriever
+        mode = retriever or self.settings.retrieval
         return self.retriever_for(mode).search(check_question(question), k or self.settings.top_k, source)
 
     def transcripts_for(self, source: str | None) -> list:

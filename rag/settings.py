@@ -8,7 +8,7 @@ from pathlib import Path
 
 from rag.errors import SettingsError
 
-DEFAULT_LLM = "qwen2.5-coder-1.5b"
+DEFAULT_ANSWER_MODEL = "qwen2.5-coder-1.5b"
 TRANSCRIPT_SUFFIXES = (".md", ".txt", ".srt", ".vtt", ".json")
 
 
@@ -68,7 +68,7 @@ class Settings:
     cache_dir: Path = field(default_factory=default_cache_dir)
     model_cache: Path | None = None  # where packaged models are assembled; default: cache_dir/models
     library_dir: Path = field(default_factory=default_library_dir)
-    llm: str = DEFAULT_LLM
+    answer_model: str = DEFAULT_ANSWER_MODEL  # a packaged name, a folder, a .gguf file or a hub id (--model)
     engine: str = "llama-cpp"  # "llama-cpp", "transformers" or "openai" (see rag/engines)
     context: str = "auto"  # "whole" transcript as a cached prefix, "retrieve" top-k passages, or "auto" by size
     context_tokens: int = 8192  # the llama.cpp context window
@@ -80,7 +80,7 @@ class Settings:
     concurrency: int = 0  # answers at once in the web app; 0: 1 for a local engine, 4 for a server
     auth: str | None = field(default=None, repr=False)  # "user:password" for the web app
     embed_model: str | None = None  # None: the packaged all-MiniLM-L6-v2
-    retriever: str = "hybrid"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank)
+    retrieval: str = "hybrid"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank) (--retriever)
     top_k: int = 5
     chunk_max_chars: int = 400
     chunk_max_sentences: int = 6
@@ -117,14 +117,14 @@ class Settings:
         env = dict(os.environ if env is None else env)
         values: dict = {}
         if env.get("TRANSCRIPT_RAG_MODEL"):
-            values["llm"] = env["TRANSCRIPT_RAG_MODEL"]
+            values["answer_model"] = env["TRANSCRIPT_RAG_MODEL"]
         for key, name in (("TRANSCRIPT_RAG_TOP_K", "top_k"), ("TRANSCRIPT_RAG_THREADS", "threads")):
             if env.get(key):
                 try:
                     values[name] = int(env[key])
                 except ValueError:
                     raise SettingsError(f"{key} must be a whole number, got {env[key]!r}") from None
-        for key, name in (("TRANSCRIPT_RAG_RETRIEVER", "retriever"), ("TRANSCRIPT_RAG_ENGINE", "engine"),
+        for key, name in (("TRANSCRIPT_RAG_RETRIEVER", "retrieval"), ("TRANSCRIPT_RAG_ENGINE", "engine"),
                           ("TRANSCRIPT_RAG_CONTEXT", "context"), ("TRANSCRIPT_RAG_LLM_URL", "llm_url"),
                           ("TRANSCRIPT_RAG_LLM_MODEL", "llm_model"), ("TRANSCRIPT_RAG_LLM_KEY", "llm_api_key"),
                           ("TRANSCRIPT_RAG_AUTH", "auth")):
@@ -142,8 +142,8 @@ class Settings:
         """Raise SettingsError naming the first setting that cannot work."""
         if self.top_k < 1:
             raise SettingsError(f"top_k must be at least 1, got {self.top_k}")
-        if self.retriever not in ("dense", "hybrid"):
-            raise SettingsError(f"retriever must be 'dense' or 'hybrid', got {self.retriever!r}")
+        if self.retrieval not in ("dense", "hybrid"):
+            raise SettingsError(f"retrieval (--retriever) must be 'dense' or 'hybrid', got {self.retrieval!r}")
         if self.chunk_overlap >= self.chunk_max_sentences:
             raise SettingsError("chunk_overlap must be smaller than chunk_max_sentences")
         if not self.sources:

@@ -10,7 +10,7 @@ def test_environment_and_overrides(tmp_path):
     env = {"TRANSCRIPT_RAG_MODEL": "qwen2.5-coder-0.5b", "TRANSCRIPT_RAG_TOP_K": "3", "TRANSCRIPT_RAG_CONTEXT": "retrieve",
            "TRANSCRIPT_RAG_AUTH": "ann:secret", "TRANSCRIPT_RAG_HOME": str(tmp_path)}
     s = Settings.from_env(env, top_k=7, library_dir=tmp_path)
-    assert (s.llm, s.top_k, s.context, s.auth, s.engine) == ("qwen2.5-coder-0.5b", 7, "retrieve", "ann:secret", "llama-cpp")
+    assert (s.answer_model, s.top_k, s.context, s.auth, s.engine) == ("qwen2.5-coder-0.5b", 7, "retrieve", "ann:secret", "llama-cpp")
     assert "secret" not in repr(s)  # secrets stay out of logs
 
 
@@ -21,7 +21,7 @@ def test_a_server_url_means_the_openai_engine(tmp_path):
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"top_k": 0}, "top_k"), ({"retriever": "sparse"}, "retriever"), ({"engine": "gpu"}, "engine"),
+    ({"top_k": 0}, "top_k"), ({"retrieval": "sparse"}, "retrieval"), ({"engine": "gpu"}, "engine"),
     ({"context": "all"}, "context"), ({"engine": "openai"}, "llm-url"), ({"auth": "nocolon"}, "USER:PASSWORD"),
     ({"concurrency": -1}, "concurrency"), ({"sources": ()}, "no transcript"),
 ])

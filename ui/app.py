@@ -218,7 +218,7 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                 clear = gr.Button("New chat", elem_id="new-chat")
                 with gr.Accordion("Settings", open=False):
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to retrieve (top-k)")
-                    retriever = gr.Dropdown(["dense", "hybrid"], value=settings.retriever, label="Retriever")
+                    retriever = gr.Dropdown(["dense", "hybrid"], value=settings.retrieval, label="Retriever")
                     gr.Markdown(f"Answer model: `{pipeline.llm.name}`, context: "
                                 f"`{pipeline.context_for(None)}` (set with `--model`, `--engine`, `--context` at start-up)")
                 with gr.Accordion("Add a transcript or a recording", open=False):
