@@ -61,7 +61,7 @@ def main() -> int:
         parse_s = time.perf_counter() - t
         n = len(transcript.segments)
         embedder = SentenceTransformerEmbedder().load()
-        settings = Settings(sources=(str(path),), cache_dir=Path(tmp) / "cache")
+        settings = Settings(paths=(str(path),), cache_dir=Path(tmp) / "cache")
         t = time.perf_counter()
         index = build_index(settings, embedder)
         build_s = time.perf_counter() - t

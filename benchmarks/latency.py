@@ -83,13 +83,13 @@ def main() -> int:
 
     questions = QUESTIONS
     with tempfile.TemporaryDirectory() as tmp:
-        sources = None
+        paths = None
         if args.hours:
             from benchmarks.indexing import make_long_vtt
 
-            sources = (str(make_long_vtt(args.hours, Path(tmp))),)
+            paths = (str(make_long_vtt(args.hours, Path(tmp))),)
             questions = LONG_QUESTIONS
-        base = Settings.from_env(answer_model=args.model, engine=args.engine, context=args.context, sources=sources)
+        base = Settings.from_env(answer_model=args.model, engine=args.engine, context=args.context, paths=paths)
         settings = base.with_(cache_dir=Path(tmp), model_cache=base.models_dir)
         embedder = SentenceTransformerEmbedder().load()
         t = time.perf_counter()

@@ -90,14 +90,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """The one place flags become settings."""
-    sources = tuple(str(Path(s)) for s in args.source) if getattr(args, "source", None) else None
+    paths = tuple(str(Path(s)) for s in args.source) if getattr(args, "source", None) else None
     from rag.media import is_recording
 
-    for source in sources or ():
-        if Path(source).is_file() and is_recording(source):
-            raise RagError(f"{source} is a recording: add it to the library first (transcribed once, offline): "
-                           f"transcript-rag add {source}")
-    return Settings.from_env(sources=sources, answer_model=args.model, top_k=args.k, retrieval=args.retriever,
+    for path in paths or ():
+        if Path(path).is_file() and is_recording(path):
+            raise RagError(f"{path} is a recording: add it to the library first (transcribed once, offline): "
+                           f"transcript-rag add {path}")
+    return Settings.from_env(paths=paths, answer_model=args.model, top_k=args.k, retrieval=args.retriever,
                              context=args.context, engine=args.engine, llm_url=args.llm_url,
                              llm_model=args.llm_model,
                              concurrency=getattr(args, "concurrency", None), auth=getattr(args, "auth", None))
@@ -203,7 +203,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from rag.asr import ProgressBar
     from rag.library import Library
 
-    settings = Settings.from_env(sources=(args.file,))
+    settings = Settings.from_env(paths=(args.file,))
     bar = ProgressBar(Path(args.file).name)
     try:
         entry = Library(settings.library_dir).add(args.file, args.title, args.media_url,
@@ -229,7 +229,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from rag.errors import LibraryError
     from rag.export import WRITERS, captions_from_segments, captions_from_whisper
     from rag.formats import load_transcript
-    from rag.library import Library, titled_sources
+    from rag.library import Library, titled_paths
 
     settings = Settings.from_env()
     entry = next((e for e in Library(settings.library_dir).entries() if e.title == args.title), None)
@@ -238,7 +238,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = (json.dumps(data, ensure_ascii=False, indent=1) + "\n" if args.format == "json"
                 else WRITERS[args.format](captions_from_whisper(data)))
     else:
-        known = {title: path for path, title, _ in titled_sources(settings)}
+        known = {title: path for path, title, _ in titled_paths(settings)}
         if args.title not in known:
             raise LibraryError(f"no transcript titled {args.title!r} (known: {', '.join(map(repr, known))})")
         transcript = load_transcript(known[args.title], args.title)
@@ -253,11 +253,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from rag.library import Library
-    from rag.settings import default_library_dir, seed_sources
+    from rag.settings import default_library_dir, seed_paths
     from rag.timecode import format_time
 
     library = Library(default_library_dir())
-    for path in seed_sources():
+    for path in seed_paths():
         print(f"[seed]    {Path(path).name}")
     entries = library.entries()
     for e in entries:
@@ -295,7 +295,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     for config in configs:
         rows = evaluate(pipeline, gold, config)
         results[config.name] = {"summary": summarize(rows), "rows": rows}
-    meta = {"model": pipeline.llm.name, "qa": args.qa, "questions": len(gold), "sources": list(settings.sources),
+    meta = {"model": pipeline.llm.name, "qa": args.qa, "questions": len(gold), "paths": list(settings.paths),
             "seconds": time.perf_counter() - t0}
     paths = write_reports(Path(args.out), results, meta)
     print(summary_table({name: r["summary"] for name, r in results.items()}))

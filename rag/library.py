@@ -233,17 +233,17 @@ class Library:
 def recordings(settings: Settings) -> dict[str, Path]:
     """Title → the library's copy of the recording, for every configured source made from one."""
     registered = Library(settings.library_dir).by_file()
-    entries = [registered.get(os.path.abspath(source)) for source in settings.sources]
+    entries = [registered.get(os.path.abspath(path)) for path in settings.paths]
     return {e.title: Path(e.recording) for e in entries if e and e.recording and Path(e.recording).is_file()}
 
 
-def titled_sources(settings: Settings) -> list[tuple[str, str, str | None]]:
+def titled_paths(settings: Settings) -> list[tuple[str, str, str | None]]:
     """`(path, title, media_url)` for every configured source (library entry, else sidecar, else file name)."""
     registered = Library(settings.library_dir).by_file()
     out = []
-    for source in settings.sources:
-        path = Path(source)
-        entry = registered.get(os.path.abspath(source))
+    for file in settings.paths:
+        path = Path(file)
+        entry = registered.get(os.path.abspath(file))
         if entry:
             out.append((str(path), entry.title, entry.media_url))
             continue

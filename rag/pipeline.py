@@ -165,7 +165,7 @@ class Pipeline:
             self._whole_tokens[source] = count(text) if count else len(text) // 3
         return "whole" if self._whole_tokens[source] <= self.settings.whole_max_tokens else "retrieve"
 
-    def use_sources(self, sources: tuple[str, ...]) -> None:
+    def use_paths(self, paths: tuple[str, ...]) -> None:
         """Switch to another set of transcripts (only new ones are embedded).
 
         The new transcripts and index are built first and swapped in at once, so a question being
@@ -173,7 +173,7 @@ class Pipeline:
         """
         from rag.corpus import build_index, load_sources
 
-        settings = self.settings.with_(sources=sources)
+        settings = self.settings.with_(paths=paths)
         transcripts = load_sources(settings)
         index = build_index(settings, self.embedder, transcripts)
         with self._swap:

@@ -28,7 +28,7 @@ def default_library_dir() -> Path:
     return Path(base) / "transcript-rag"
 
 
-def library_sources(folder: Path) -> tuple[str, ...]:
+def library_paths(folder: Path) -> tuple[str, ...]:
     """Files registered in the transcript library in `folder` (`rag.library` is the one reader of it)."""
     from rag.library import Library  # imported here: the library module builds on these settings
 
@@ -52,7 +52,7 @@ def seed_dir() -> Path:
                         "reinstall transcript-rag, or name a transcript with --source")
 
 
-def seed_sources() -> tuple[str, ...]:
+def seed_paths() -> tuple[str, ...]:
     """The transcripts in `seed_dir()` (the default when no source is named)."""
     return tuple(
         str(p) for p in sorted(seed_dir().iterdir())
@@ -64,7 +64,7 @@ def seed_sources() -> tuple[str, ...]:
 class Settings:
     """Everything that shapes an answer; each field can be set by a flag or an environment variable."""
 
-    sources: tuple[str, ...] = field(default_factory=seed_sources)
+    paths: tuple[str, ...] = field(default_factory=seed_paths)  # the transcript files to search (--source)
     cache_dir: Path = field(default_factory=default_cache_dir)
     model_cache: Path | None = None  # where packaged models are assembled; default: cache_dir/models
     library_dir: Path = field(default_factory=default_library_dir)
@@ -133,9 +133,9 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         if values.get("llm_url") and "engine" not in values:  # a server URL alone means the openai engine
             values["engine"] = "openai"
-        if "sources" not in values:  # default: the seeds plus every transcript in the library
+        if "paths" not in values:  # default: the seeds plus every transcript in the library
             library = Path(values.get("library_dir") or default_library_dir())
-            values["sources"] = seed_sources() + library_sources(library)
+            values["paths"] = seed_paths() + library_paths(library)
         return cls(**values)
 
     def validate(self) -> None:
@@ -146,7 +146,7 @@ class Settings:
             raise SettingsError(f"retrieval (--retriever) must be 'dense' or 'hybrid', got {self.retrieval!r}")
         if self.chunk_overlap >= self.chunk_max_sentences:
             raise SettingsError("chunk_overlap must be smaller than chunk_max_sentences")
-        if not self.sources:
+        if not self.paths:
             raise SettingsError("no transcript to search: name one with --source")
         if self.engine not in ("llama-cpp", "transformers", "openai"):
             raise SettingsError(f"engine must be 'llama-cpp', 'transformers' or 'openai', got {self.engine!r}")

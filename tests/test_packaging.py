@@ -12,7 +12,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.settings import seed_dir, seed_sources
+from rag.settings import seed_dir, seed_paths
 from tests.conftest import ROOT
 
 SEED_FILES = ("cto-ai-era.txt", "cto-ai-era.txt.meta.json", "qa.jsonl", "qa-captions.jsonl")
@@ -20,7 +20,7 @@ SEED_FILES = ("cto-ai-era.txt", "cto-ai-era.txt.meta.json", "qa.jsonl", "qa-capt
 
 def test_seed_dir_in_a_checkout_is_the_seeds_folder():
     assert seed_dir() == ROOT / "seeds"
-    assert seed_sources() == (str(ROOT / "seeds" / "cto-ai-era.txt"),)
+    assert seed_paths() == (str(ROOT / "seeds" / "cto-ai-era.txt"),)
 
 
 @pytest.fixture(scope="module")
@@ -54,12 +54,12 @@ def test_the_wheel_holds_every_module_and_the_seeds(wheel):
 def test_an_installed_copy_finds_its_seeds(wheel, tmp_path):
     site = tmp_path / "site"
     zipfile.ZipFile(wheel).extractall(site)
-    code = "import rag.settings as s; print(s.__file__); print(s.seed_dir()); print(*s.seed_sources(), sep='\\n')"
+    code = "import rag.settings as s; print(s.__file__); print(s.seed_dir()); print(*s.seed_paths(), sep='\\n')"
     env = {**os.environ, "PYTHONPATH": str(site)}  # before the checkout's editable install on sys.path
     result = subprocess.run([sys.executable, "-c", code], cwd=tmp_path, env=env, capture_output=True, text=True,
                             timeout=60)
     assert result.returncode == 0, result.stderr
-    module, folder, *sources = result.stdout.splitlines()
+    module, folder, *paths = result.stdout.splitlines()
     assert Path(module) == site / "rag" / "settings.py"
     assert Path(folder) == site / "rag" / "seeds"
-    assert sources == [str(site / "rag" / "seeds" / "cto-ai-era.txt")]
+    assert paths == [str(site / "rag" / "seeds" / "cto-ai-era.txt")]

@@ -76,7 +76,7 @@ def register_upload(pipeline: Pipeline, path: Path, max_bytes: int | None = None
         raise LibraryError(f"{path.name} is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB")
     entry = Library(pipeline.settings.library_dir).add(path, title=path.stem, transcriber=transcriber,
                                                        progress=progress)
-    pipeline.use_sources(pipeline.settings.sources + (entry.file,))
+    pipeline.use_paths(pipeline.settings.paths + (entry.file,))
     return entry
 
 
