@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rag.errors import QuestionError, RagError
+from rag.media import ACCEPTED_MEDIA
 from rag.settings import Settings
 
 
@@ -62,7 +63,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = sub.add_parser("add", help="register a transcript or a recording in the library (validated, copied in; "
                                      "a recording is transcribed offline first)")
     add.add_argument("file", help="SRT, WebVTT, Whisper/YouTube JSON or timestamped text; or a recording: "
-                                  "MP3, WAV, M4A, OGG, FLAC, MP4, WebM (recognised by content)")
+                                  f"{ACCEPTED_MEDIA} (recognised by content)")
     add.add_argument("--title", help="title shown in citations (default: file name)")
     add.add_argument("--media-url", help="audio/video URL; citations then offer 'play from here'")
     _asr(add)
