@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rag.errors import LibraryError, TranscriptError
 from rag.formats import clean_title, load_transcript
-from rag.settings import Settings, default_cache_dir
+from rag.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,8 @@ class Library:
         """Validate, copy in and register a transcript, or a recording (transcribed first; see rag/asr.py).
 
         Args:
-            transcriber: a `rag.asr.Transcriber` for recordings (default: the packaged tiny.en).
+            transcriber: a `rag.asr.Transcriber` for recordings, built from settings by the caller
+                (default: the packaged tiny.en with no transcript cache).
             progress: called with (seconds transcribed, seconds in total); may raise `rag.asr.Cancelled`.
 
         Raises:
@@ -176,7 +177,7 @@ class Library:
         folder = self.folder / "recordings"
         transcript_file = folder / f"{sha[:16]}.json"
         self._check_new_recording(self.entries(), title, transcript_file, src)  # fail fast, before transcribing
-        data = (transcriber or Transcriber(cache_dir=default_cache_dir())).transcribe(src, progress, sha256=sha)
+        data = (transcriber or Transcriber()).transcribe(src, progress, sha256=sha)
         suffix = src.suffix.lower() if src.suffix.lower() in MEDIA_SUFFIXES else f".{recording.kind}"
         copy = folder / f"{sha[:16]}{suffix}"
         with self._locked():  # checked again, then written, as one step: another add may have run meanwhile
