@@ -36,7 +36,7 @@ def main() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
         port = s.getsockname()[1]
-    demo = launch(Pipeline(Settings.from_env(llm=args.model)).load(), port=port, block=False)
+    demo = launch(Pipeline(Settings.from_env(answer_model=args.model)).load(), port=port, block=False)
     url = f"http://127.0.0.1:{port}/"
     results: list[dict] = []
     lock = threading.Lock()

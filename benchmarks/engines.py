@@ -33,7 +33,7 @@ CONFIGS = {
     "retrieve": {"engine": "llama-cpp", "context": "retrieve"},
     "whole-cold": {"engine": "llama-cpp", "context": "whole", "fresh_state": True},
     "whole-warm": {"engine": "llama-cpp", "context": "whole"},
-    "small": {"engine": "llama-cpp", "context": "whole", "llm": "qwen2.5-coder-0.5b"},
+    "small": {"engine": "llama-cpp", "context": "whole", "answer_model": "qwen2.5-coder-0.5b"},
 }
 METRICS = [("token_f1", "F1"), ("citation_accuracy", "CiteAcc"), ("citation_precision", "CitePrec"),
            ("refusal_f1", "RefF1"), ("false_abstention_rate", "FalseAbst")]
@@ -58,7 +58,7 @@ def run_one(name: str, qa: str, limit: int | None, state_dir: Path) -> dict:
     first = pipeline.ask("What does Gigascale invest in?")
     first_answer = time.perf_counter() - t0
     gold = load_gold(qa)[:limit]
-    rows = evaluate(pipeline, gold, EvalConfig(settings.retriever, settings.top_k, settings.context), progress=False)
+    rows = evaluate(pipeline, gold, EvalConfig(settings.retrieval, settings.top_k, settings.context), progress=False)
     summary = summarize(rows)
     speeds = []
     for r in rows:

@@ -49,7 +49,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from rag.corpus import build_index
-    from rag.embedder import Embedder
+    from rag.embedder import SentenceTransformerEmbedder
     from rag.formats import load_transcript
     from rag.settings import Settings
 
@@ -60,8 +60,8 @@ def main() -> int:
         transcript = load_transcript(path)
         parse_s = time.perf_counter() - t
         n = len(transcript.segments)
-        embedder = Embedder().load()
-        settings = Settings(sources=(str(path),), cache_dir=Path(tmp) / "cache")
+        embedder = SentenceTransformerEmbedder().load()
+        settings = Settings(paths=(str(path),), cache_dir=Path(tmp) / "cache")
         t = time.perf_counter()
         index = build_index(settings, embedder)
         build_s = time.perf_counter() - t

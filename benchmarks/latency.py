@@ -43,7 +43,7 @@ import json, sys, time
 t0 = float(sys.argv[1])
 from rag.pipeline import Pipeline
 from rag.settings import Settings
-p = Pipeline(Settings.from_env(llm=sys.argv[2], engine=sys.argv[3], context=sys.argv[4])).load()
+p = Pipeline(Settings.from_env(answer_model=sys.argv[2], engine=sys.argv[3], context=sys.argv[4])).load()
 ready = time.time()
 p.ask("What does Gigascale invest in?")
 print(json.dumps({"ready_s": ready - t0, "first_answer_s": time.time() - t0}))
@@ -66,7 +66,7 @@ def main() -> int:
     args = ap.parse_args()
 
     from rag.corpus import build_index
-    from rag.embedder import Embedder
+    from rag.embedder import SentenceTransformerEmbedder
     from rag.pipeline import Pipeline
     from rag.settings import Settings
 
@@ -83,15 +83,15 @@ def main() -> int:
 
     questions = QUESTIONS
     with tempfile.TemporaryDirectory() as tmp:
-        sources = None
+        paths = None
         if args.hours:
             from benchmarks.indexing import make_long_vtt
 
-            sources = (str(make_long_vtt(args.hours, Path(tmp))),)
+            paths = (str(make_long_vtt(args.hours, Path(tmp))),)
             questions = LONG_QUESTIONS
-        base = Settings.from_env(llm=args.model, engine=args.engine, context=args.context, sources=sources)
+        base = Settings.from_env(answer_model=args.model, engine=args.engine, context=args.context, paths=paths)
         settings = base.with_(cache_dir=Path(tmp), model_cache=base.models_dir)
-        embedder = Embedder().load()
+        embedder = SentenceTransformerEmbedder().load()
         t = time.perf_counter()
         index = build_index(settings, embedder)
         rows.append((f"index build, {len(index.chunks)} chunks, fresh cache (s)", f"{time.perf_counter() - t:.2f}"))

@@ -23,10 +23,12 @@ from dataclasses import dataclass
 import numpy as np
 
 from rag.answer import AnswerSentence, Citation
+from rag.embedder import Encode
 from rag.grounding import numbers, numbers_grounded
 from rag.segments import Segment, split_sentences, tidy_spacing, tokenize
 
-MARKER_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
+# The model's references to numbered passages: "[2]", "[1, 3]" (times in brackets are rag.formats.text.TIMESTAMP_RE).
+REFERENCE_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
 # Times the model writes on its own (e.g. "[00:01:04]" or "at 12:30") are removed, never trusted.
 MODEL_TIME_RE = re.compile(r"\s*[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?\b[\])]?")
 PASSAGE_WORD_RE = re.compile(r"\s*\(?\b(?:in |see |according to )?(?:passage|source)s?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)?", re.I)
@@ -66,7 +68,7 @@ def _numbers(marker_body: str) -> list[int]:
 
 def _tidy(text: str) -> str:
     """Remove passage markers, model-written times and "passage 2" mentions."""
-    return tidy_spacing(PASSAGE_WORD_RE.sub("", MODEL_TIME_RE.sub("", MARKER_RE.sub("", text))))
+    return tidy_spacing(PASSAGE_WORD_RE.sub("", MODEL_TIME_RE.sub("", REFERENCE_RE.sub("", text))))
 
 
 def parse_answer(raw: str, n_passages: int) -> list[DraftSentence]:
@@ -82,7 +84,7 @@ def parse_answer(raw: str, n_passages: int) -> list[DraftSentence]:
         if lead and drafts:  # "Claim. [2] Next claim" — the marker closes the claim before it
             drafts[-1]["numbers"] += _numbers(lead.group(0))
             frag = frag[lead.end():]
-        numbers = [n for m in MARKER_RE.finditer(frag) for n in _numbers(m.group(1))]
+        numbers = [n for m in REFERENCE_RE.finditer(frag) for n in _numbers(m.group(1))]
         text = _tidy(frag)
         if not text or not re.search(r"\w", text):
             if drafts:
@@ -183,7 +185,7 @@ def _neighbours(passages, a: tuple[int, Segment], b: tuple[int, Segment]) -> boo
     return na == nb or (nb == na + 1 and len(passages[na - 1]) == 1 and len(passages[nb - 1]) == 1)
 
 
-def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode) -> np.ndarray:
+def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode: Encode) -> np.ndarray:
     """`support[i, j]` of claim i by evidence sentence j (see the module docstring)."""
     if not claims or not evidence:
         return np.zeros((len(claims), len(evidence)), dtype=np.float32)
@@ -247,7 +249,7 @@ def _cited_part(group: tuple[Segment, ...], row: np.ndarray, single: dict, most:
     return [s for s in group if s in keep]
 
 
-def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]], encode, threshold: float,
+def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]], encode: Encode, threshold: float,
            max_per_sentence: int = 2, question: str = "") -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """Attribute each answer sentence to the transcript sentence(s) that support it.
 

@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from pathlib import Path
 
 from rag.errors import QuestionError, RagError
+from rag.media import ACCEPTED_MEDIA
 from rag.settings import Settings
 
 
@@ -64,7 +65,7 @@ def build_parser() -> argparse.ArgumentParser:
     add = sub.add_parser("add", help="register a transcript or a recording in the library (validated, copied in; "
                                      "a recording is transcribed offline first)")
     add.add_argument("file", help="SRT, WebVTT, Whisper/YouTube JSON or timestamped text; or a recording: "
-                                  "MP3, WAV, M4A, OGG, FLAC, MP4, WebM (recognised by content)")
+                                  f"{ACCEPTED_MEDIA} (recognised by content)")
     add.add_argument("--title", help="title shown in citations (default: file name)")
     add.add_argument("--media-url", help="audio/video URL; citations then offer 'play from here'")
     _asr(add)
@@ -92,14 +93,14 @@ def build_parser() -> argparse.ArgumentParser:
 
 def settings_from(args: argparse.Namespace) -> Settings:
     """The one place flags become settings."""
-    sources = tuple(str(Path(s)) for s in args.source) if getattr(args, "source", None) else None
+    paths = tuple(str(Path(s)) for s in args.source) if getattr(args, "source", None) else None
     from rag.media import is_recording
 
-    for source in sources or ():
-        if Path(source).is_file() and is_recording(source):
-            raise RagError(f"{source} is a recording: add it to the library first (transcribed once, offline): "
-                           f"transcript-rag add {source}")
-    return Settings.from_env(sources=sources, llm=args.model, top_k=args.k, retriever=args.retriever,
+    for path in paths or ():
+        if Path(path).is_file() and is_recording(path):
+            raise RagError(f"{path} is a recording: add it to the library first (transcribed once, offline): "
+                           f"transcript-rag add {path}")
+    return Settings.from_env(paths=paths, answer_model=args.model, top_k=args.k, retrieval=args.retriever,
                              context=args.context, engine=args.engine, llm_url=args.llm_url,
                              llm_model=args.llm_model,
                              concurrency=getattr(args, "concurrency", None), auth=getattr(args, "auth", None))
@@ -164,11 +165,11 @@ def cmd_index(args: argparse.Namespace) -> int:
     import time
 
     from rag.corpus import build_index
-    from rag.embedder import Embedder
+    from rag.embedder import SentenceTransformerEmbedder
 
     settings = settings_from(args)
     t0 = time.perf_counter()
-    embedder = Embedder(settings.embed_model).load()
+    embedder = SentenceTransformerEmbedder(settings.embed_model).load()
     index = build_index(settings, embedder)
     sources = sorted({c.source for c in index.chunks})
     sentences = len({s.key for c in index.chunks for s in c.sentences})
@@ -205,7 +206,7 @@ def cmd_add(args: argparse.Namespace) -> int:
     from rag.asr import ProgressBar
     from rag.library import Library
 
-    settings = Settings.from_env(sources=(args.file,))
+    settings = Settings.from_env(paths=(args.file,))
     bar = ProgressBar(Path(args.file).name)
     try:
         entry = Library(settings.library_dir).add(args.file, args.title, args.media_url,
@@ -231,7 +232,7 @@ def cmd_export(args: argparse.Namespace) -> int:
     from rag.errors import LibraryError
     from rag.export import WRITERS, captions_from_segments, captions_from_whisper
     from rag.formats import load_transcript
-    from rag.library import Library, titled_sources
+    from rag.library import Library, titled_paths
 
     settings = Settings.from_env()
     entry = next((e for e in Library(settings.library_dir).entries() if e.title == args.title), None)
@@ -240,7 +241,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         text = (json.dumps(data, ensure_ascii=False, indent=1) + "\n" if args.format == "json"
                 else WRITERS[args.format](captions_from_whisper(data)))
     else:
-        known = {title: path for path, title, _ in titled_sources(settings)}
+        known = {title: path for path, title, _ in titled_paths(settings)}
         if args.title not in known:
             raise LibraryError(f"no transcript titled {args.title!r} (known: {', '.join(map(repr, known))})")
         transcript = load_transcript(known[args.title], args.title)
@@ -255,11 +256,11 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 def cmd_list(args: argparse.Namespace) -> int:
     from rag.library import Library
-    from rag.settings import default_library_dir, seed_sources
+    from rag.settings import default_library_dir, seed_paths
     from rag.timecode import format_time
 
     library = Library(default_library_dir())
-    for path in seed_sources():
+    for path in seed_paths():
         print(f"[seed]    {Path(path).name}")
     entries = library.entries()
     for e in entries:
@@ -300,17 +301,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         replay = ReplayGenerator(replies, model)
         pipeline = Pipeline(settings, llm=replay)
         before = lambda item: replay.select(item.id)  # noqa: E731
-        default = EvalConfig(settings.retriever, settings.top_k, "whole" if run == "whole" else "retrieve")
+        default = EvalConfig(settings.retrieval, settings.top_k, "whole" if run == "whole" else "retrieve")
     else:
         pipeline = Pipeline(settings).load()
-        default = EvalConfig(settings.retriever, settings.top_k, pipeline.context_for(None))
+        default = EvalConfig(settings.retrieval, settings.top_k, pipeline.context_for(None))
     configs = compare_configs(default) if args.compare else [default]
     t0 = time.perf_counter()
     results = {}
     for config in configs:
         rows = evaluate(pipeline, gold, config, before=before)
         results[config.name] = {"summary": summarize(rows), "rows": rows}
-    meta = {"model": pipeline.llm.name, "qa": args.qa, "questions": len(gold), "sources": list(settings.sources),
+    meta = {"model": pipeline.llm.name, "qa": args.qa, "questions": len(gold), "paths": list(settings.paths),
             "seconds": time.perf_counter() - t0}
     paths = write_reports(Path(args.out), results, meta)
     print(summary_table({name: r["summary"] for name, r in results.items()}))

@@ -23,7 +23,7 @@ from rag.embedder import Embedder
 from rag.errors import IndexStoreError, TranscriptError
 from rag.formats import load_transcript
 from rag.segments import Transcript
-from rag.settings import Settings, library_sources
+from rag.settings import Settings, library_paths
 
 
 def _hash(*parts: str) -> str:
@@ -45,12 +45,12 @@ def chunker_key(settings: Settings) -> str:
 
 
 def load_sources(settings: Settings) -> list[Transcript]:
-    """Parse every configured source; titles default to file names and must be unique."""
-    from rag.library import titled_sources
+    """Parse every configured transcript file; titles default to file names and must be unique."""
+    from rag.library import titled_paths
 
-    registered = {os.path.abspath(p) for p in library_sources(settings.library_dir)}
+    registered = {os.path.abspath(p) for p in library_paths(settings.library_dir)}
     transcripts = []
-    for path, title, media in titled_sources(settings):
+    for path, title, media in titled_paths(settings):
         if os.path.abspath(path) in registered and not Path(path).exists():
             raise TranscriptError(f"{path}: the library's copy of {title!r} is missing; "
                                   f"remove it with: transcript-rag remove {shlex.quote(title)}")
@@ -97,7 +97,7 @@ def build_index(settings: Settings, embedder: Embedder, transcripts: list[Transc
     content = _hash(*(transcript_hash(t) for t in transcripts), chunker_key(settings))
     expected = Manifest(FORMAT_VERSION, embedder.name, embedder.dim, content, 0,
                         sources=tuple(t.title for t in transcripts))
-    folder = settings.index_dir / _hash(*sorted(os.path.abspath(p) for p in settings.sources))[:16]
+    folder = settings.index_dir / _hash(*sorted(os.path.abspath(p) for p in settings.paths))[:16]
     try:
         loaded = load_index(folder, expected)
     except IndexStoreError as exc:
@@ -116,7 +116,7 @@ def build_index(settings: Settings, embedder: Embedder, transcripts: list[Transc
     index = VectorIndex(chunks, vectors)
     try:
         save_index(folder, index, expected)
-        (folder / "sources.json").write_text(json.dumps([t.path for t in transcripts], indent=2))
+        (folder / "paths.json").write_text(json.dumps([t.path for t in transcripts], indent=2))
     except OSError as exc:  # a read-only or full cache: answer from memory, say so
         _warn(f"Cannot save the index in {folder} ({exc}); answering from memory, it is rebuilt at the next start.")
     return index

@@ -2,15 +2,50 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
+from typing import Protocol, runtime_checkable
 
 import numpy as np
 
 from rag.errors import ModelError
 from rag.models import EMBED_MODEL_NAME, packaged_embedding_path
 
+# What the citation verifier and the focus finder take: texts in, one unit vector per text out.
+Encode = Callable[[Sequence[str]], np.ndarray]
 
-class Embedder:
+
+@runtime_checkable
+class Embedder(Protocol):
+    """The sentence embedder the index, the retriever and the verifier share.
+
+    `encode` is the one verb; `name` and `dim` go into index manifests, so an index built with one
+    model is never searched with another.
+    """
+
+    @property
+    def name(self) -> str:
+        """A stable model name, recorded in index manifests."""
+        ...
+
+    @property
+    def dim(self) -> int:
+        """The length of every vector."""
+        ...
+
+    def load(self) -> Embedder:
+        """Load the weights now (idempotent) and return self."""
+        ...
+
+    def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """An `(len(texts), dim)` float32 array of L2-normalised rows."""
+        ...
+
+    def encode_cached(self, texts: Sequence[str]) -> np.ndarray:
+        """`encode`, remembering vectors of texts seen before."""
+        ...
+
+
+class SentenceTransformerEmbedder:
     """A sentence-transformers model, loaded on first use.
 
     Args:
@@ -29,7 +64,7 @@ class Embedder:
         """A stable name for manifests (the packaged model is called by its upstream name)."""
         return self.model or EMBED_MODEL_NAME
 
-    def load(self) -> Embedder:
+    def load(self) -> SentenceTransformerEmbedder:
         """Load the weights (idempotent)."""
         if self._st is None:
             from sentence_transformers import SentenceTransformer

@@ -19,12 +19,13 @@ cites inside them.
 from __future__ import annotations
 
 import re
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import dataclass
 
 import numpy as np
 
 from rag.citations import lexical_support
+from rag.embedder import Encode
 from rag.segments import Segment, Transcript
 from rag.timecode import format_time, parse_time
 
@@ -162,7 +163,7 @@ def speaker_request(question: str, speakers: Sequence[str]) -> str | None:
 
 
 def find_focus(question: str, transcripts: Sequence[Transcript],
-               encode: Callable[[list[str]], np.ndarray] | None = None) -> Focus | None:
+               encode: Encode | None = None) -> Focus | None:
     """The sentences a time, neighbour or speaker question is about, or None for an ordinary question.
 
     Args:

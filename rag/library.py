@@ -23,7 +23,7 @@ from pathlib import Path
 
 from rag.errors import LibraryError, TranscriptError
 from rag.formats import clean_title, load_transcript
-from rag.settings import Settings, default_cache_dir
+from rag.settings import Settings
 
 
 @dataclass(frozen=True)
@@ -124,7 +124,8 @@ class Library:
         """Validate, copy in and register a transcript, or a recording (transcribed first; see rag/asr.py).
 
         Args:
-            transcriber: a `rag.asr.Transcriber` for recordings (default: the packaged tiny.en).
+            transcriber: a `rag.asr.Transcriber` for recordings, built from settings by the caller
+                (default: the packaged tiny.en with no transcript cache).
             progress: called with (seconds transcribed, seconds in total); may raise `rag.asr.Cancelled`.
 
         Raises:
@@ -176,7 +177,7 @@ class Library:
         folder = self.folder / "recordings"
         transcript_file = folder / f"{sha[:16]}.json"
         self._check_new_recording(self.entries(), title, transcript_file, src)  # fail fast, before transcribing
-        data = (transcriber or Transcriber(cache_dir=default_cache_dir())).transcribe(src, progress, sha256=sha)
+        data = (transcriber or Transcriber()).transcribe(src, progress, sha256=sha)
         suffix = src.suffix.lower() if src.suffix.lower() in MEDIA_SUFFIXES else f".{recording.kind}"
         copy = folder / f"{sha[:16]}{suffix}"
         with self._locked():  # checked again, then written, as one step: another add may have run meanwhile
@@ -233,17 +234,17 @@ class Library:
 def recordings(settings: Settings) -> dict[str, Path]:
     """Title → the library's copy of the recording, for every configured source made from one."""
     registered = Library(settings.library_dir).by_file()
-    entries = [registered.get(os.path.abspath(source)) for source in settings.sources]
+    entries = [registered.get(os.path.abspath(path)) for path in settings.paths]
     return {e.title: Path(e.recording) for e in entries if e and e.recording and Path(e.recording).is_file()}
 
 
-def titled_sources(settings: Settings) -> list[tuple[str, str, str | None]]:
+def titled_paths(settings: Settings) -> list[tuple[str, str, str | None]]:
     """`(path, title, media_url)` for every configured source (library entry, else sidecar, else file name)."""
     registered = Library(settings.library_dir).by_file()
     out = []
-    for source in settings.sources:
-        path = Path(source)
-        entry = registered.get(os.path.abspath(source))
+    for file in settings.paths:
+        path = Path(file)
+        entry = registered.get(os.path.abspath(file))
         if entry:
             out.append((str(path), entry.title, entry.media_url))
             continue

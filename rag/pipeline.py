@@ -9,8 +9,9 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace
-from rag.citations import content_words, stem, evidence_units, parse_answer, verify
-from rag.embedder import Embedder
+from rag.citations import content_words, evidence_units, parse_answer, stem, verify
+from rag.embedder import Embedder, SentenceTransformerEmbedder
+from rag.engines import Generator
 from rag.errors import QuestionError
 from rag.focus import find_focus
 from rag.grounding import counts_what_was_asked, expected_kind, has_kind, restates
@@ -81,9 +82,10 @@ class Pipeline:
         transcripts: the parsed sources (read from settings when omitted).
     """
 
-    def __init__(self, settings: Settings, embedder=None, llm=None, index=None, transcripts=None):
+    def __init__(self, settings: Settings, embedder: Embedder | None = None, llm: Generator | None = None,
+                 index=None, transcripts=None):
         self.settings = settings
-        self.embedder = embedder or Embedder(settings.embed_model)
+        self.embedder = embedder or SentenceTransformerEmbedder(settings.embed_model)
         self._llm = llm
         self._index = index
         self._transcripts = list(transcripts) if transcripts is not None else None
@@ -92,7 +94,7 @@ class Pipeline:
         self._swap = threading.Lock()
 
     @property
-    def llm(self):
+    def llm(self) -> Generator:
         if self._llm is None:
             from rag.engines import make_generator
 
@@ -118,7 +120,7 @@ class Pipeline:
 
     @property
     def retriever(self) -> Retriever:
-        return self.retriever_for(self.settings.retriever)
+        return self.retriever_for(self.settings.retrieval)
 
     def retriever_for(self, mode: str) -> Retriever:
         """The retriever of a given mode over the same index (built once each)."""
@@ -144,7 +146,7 @@ class Pipeline:
     def retrieve(self, question: str, k: int | None = None, retriever: str | None = None,
                  source: str | None = None) -> list[Hit]:
         """The top-k passages for a question, optionally from one transcript (by title)."""
-        mode = retriever or self.settings.retriever
+        mode = retriever or self.settings.retrieval
         return self.retriever_for(mode).search(check_question(question), k or self.settings.top_k, source)
 
     def transcripts_for(self, source: str | None) -> list:
@@ -163,7 +165,7 @@ class Pipeline:
             self._whole_tokens[source] = count(text) if count else len(text) // 3
         return "whole" if self._whole_tokens[source] <= self.settings.whole_max_tokens else "retrieve"
 
-    def use_sources(self, sources: tuple[str, ...]) -> None:
+    def use_paths(self, paths: tuple[str, ...]) -> None:
         """Switch to another set of transcripts (only new ones are embedded).
 
         The new transcripts and index are built first and swapped in at once, so a question being
@@ -171,7 +173,7 @@ class Pipeline:
         """
         from rag.corpus import build_index, load_sources
 
-        settings = self.settings.with_(sources=sources)
+        settings = self.settings.with_(paths=paths)
         transcripts = load_sources(settings)
         index = build_index(settings, self.embedder, transcripts)
         with self._swap:

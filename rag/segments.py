@@ -7,6 +7,17 @@ from dataclasses import dataclass
 
 from rag.timecode import format_time
 
+SegmentKey = tuple[str, float, str]
+
+
+def segment_key(source: str, start: float, text: str) -> SegmentKey:
+    """A sentence's identity across indexes, citations and the page: `(source, start, text)`.
+
+    >>> segment_key("Talk", 35, "Hello.")
+    ('Talk', 35.0, 'Hello.')
+    """
+    return (source, float(start), text)
+
 
 @dataclass(frozen=True)
 class Segment:
@@ -39,9 +50,9 @@ class Segment:
         return self.kind == "heading"
 
     @property
-    def key(self) -> tuple[str, float, str]:
-        """The sentence's identity across indexes, citations and the page: `(source, start, text)`."""
-        return (self.source, float(self.start), self.text)
+    def key(self) -> SegmentKey:
+        """This sentence's `segment_key`."""
+        return segment_key(self.source, self.start, self.text)
 
     @property
     def timestamp(self) -> str:

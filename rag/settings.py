@@ -8,8 +8,7 @@ from pathlib import Path
 
 from rag.errors import SettingsError
 
-DEFAULT_LLM = "qwen2.5-coder-1.5b"
-SEED_DIR = Path(__file__).resolve().parent.parent / "seeds"
+DEFAULT_ANSWER_MODEL = "qwen2.5-coder-1.5b"
 TRANSCRIPT_SUFFIXES = (".md", ".txt", ".srt", ".vtt", ".json")
 
 
@@ -29,17 +28,34 @@ def default_library_dir() -> Path:
     return Path(base) / "transcript-rag"
 
 
-def library_sources(folder: Path) -> tuple[str, ...]:
+def library_paths(folder: Path) -> tuple[str, ...]:
     """Files registered in the transcript library in `folder` (`rag.library` is the one reader of it)."""
     from rag.library import Library  # imported here: the library module builds on these settings
 
     return tuple(e.file for e in Library(folder).entries())
 
 
-def seed_sources() -> tuple[str, ...]:
-    """The transcripts in `seeds/` (the default when no source is named)."""
+def seed_dir() -> Path:
+    """The folder of seed transcripts and gold sets.
+
+    The top-level `seeds/` folder is installed as `rag/seeds` (pyproject.toml maps it there), so an
+    installed copy is looked for first; running from a checkout, it is the `seeds/` beside `rag/`.
+
+    Raises:
+        SettingsError: when neither exists (an install without its package data).
+    """
+    here = Path(__file__).resolve().parent
+    for folder in (here / "seeds", here.parent / "seeds"):
+        if folder.is_dir():
+            return folder
+    raise SettingsError(f"the seed transcripts are missing from {here / 'seeds'} and {here.parent / 'seeds'}: "
+                        "reinstall transcript-rag, or name a transcript with --source")
+
+
+def seed_paths() -> tuple[str, ...]:
+    """The transcripts in `seed_dir()` (the default when no source is named)."""
     return tuple(
-        str(p) for p in sorted(SEED_DIR.iterdir())
+        str(p) for p in sorted(seed_dir().iterdir())
         if p.suffix in TRANSCRIPT_SUFFIXES and not p.name.endswith(".meta.json") and not p.name.startswith(".")
     )
 
@@ -48,11 +64,11 @@ def seed_sources() -> tuple[str, ...]:
 class Settings:
     """Everything that shapes an answer; each field can be set by a flag or an environment variable."""
 
-    sources: tuple[str, ...] = field(default_factory=seed_sources)
+    paths: tuple[str, ...] = field(default_factory=seed_paths)  # the transcript files to search (--source)
     cache_dir: Path = field(default_factory=default_cache_dir)
     model_cache: Path | None = None  # where packaged models are assembled; default: cache_dir/models
     library_dir: Path = field(default_factory=default_library_dir)
-    llm: str = DEFAULT_LLM
+    answer_model: str = DEFAULT_ANSWER_MODEL  # a packaged name, a folder, a .gguf file or a hub id (--model)
     engine: str = "llama-cpp"  # "llama-cpp", "transformers" or "openai" (see rag/engines)
     context: str = "auto"  # "whole" transcript as a cached prefix, "retrieve" top-k passages, or "auto" by size
     context_tokens: int = 8192  # the llama.cpp context window
@@ -64,7 +80,7 @@ class Settings:
     concurrency: int = 0  # answers at once in the web app; 0: 1 for a local engine, 4 for a server
     auth: str | None = field(default=None, repr=False)  # "user:password" for the web app
     embed_model: str | None = None  # None: the packaged all-MiniLM-L6-v2
-    retriever: str = "hybrid"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank)
+    retrieval: str = "hybrid"  # "dense" or "hybrid" (dense + BM25, fused by reciprocal rank) (--retriever)
     top_k: int = 5
     chunk_max_chars: int = 400
     chunk_max_sentences: int = 6
@@ -101,14 +117,14 @@ class Settings:
         env = dict(os.environ if env is None else env)
         values: dict = {}
         if env.get("TRANSCRIPT_RAG_MODEL"):
-            values["llm"] = env["TRANSCRIPT_RAG_MODEL"]
+            values["answer_model"] = env["TRANSCRIPT_RAG_MODEL"]
         for key, name in (("TRANSCRIPT_RAG_TOP_K", "top_k"), ("TRANSCRIPT_RAG_THREADS", "threads")):
             if env.get(key):
                 try:
                     values[name] = int(env[key])
                 except ValueError:
                     raise SettingsError(f"{key} must be a whole number, got {env[key]!r}") from None
-        for key, name in (("TRANSCRIPT_RAG_RETRIEVER", "retriever"), ("TRANSCRIPT_RAG_ENGINE", "engine"),
+        for key, name in (("TRANSCRIPT_RAG_RETRIEVER", "retrieval"), ("TRANSCRIPT_RAG_ENGINE", "engine"),
                           ("TRANSCRIPT_RAG_CONTEXT", "context"), ("TRANSCRIPT_RAG_LLM_URL", "llm_url"),
                           ("TRANSCRIPT_RAG_LLM_MODEL", "llm_model"), ("TRANSCRIPT_RAG_LLM_KEY", "llm_api_key"),
                           ("TRANSCRIPT_RAG_AUTH", "auth")):
@@ -117,20 +133,20 @@ class Settings:
         values.update({k: v for k, v in overrides.items() if v is not None})
         if values.get("llm_url") and "engine" not in values:  # a server URL alone means the openai engine
             values["engine"] = "openai"
-        if "sources" not in values:  # default: the seeds plus every transcript in the library
+        if "paths" not in values:  # default: the seeds plus every transcript in the library
             library = Path(values.get("library_dir") or default_library_dir())
-            values["sources"] = seed_sources() + library_sources(library)
+            values["paths"] = seed_paths() + library_paths(library)
         return cls(**values)
 
     def validate(self) -> None:
         """Raise SettingsError naming the first setting that cannot work."""
         if self.top_k < 1:
             raise SettingsError(f"top_k must be at least 1, got {self.top_k}")
-        if self.retriever not in ("dense", "hybrid"):
-            raise SettingsError(f"retriever must be 'dense' or 'hybrid', got {self.retriever!r}")
+        if self.retrieval not in ("dense", "hybrid"):
+            raise SettingsError(f"retrieval (--retriever) must be 'dense' or 'hybrid', got {self.retrieval!r}")
         if self.chunk_overlap >= self.chunk_max_sentences:
             raise SettingsError("chunk_overlap must be smaller than chunk_max_sentences")
-        if not self.sources:
+        if not self.paths:
             raise SettingsError("no transcript to search: name one with --source")
         if self.engine not in ("llama-cpp", "transformers", "openai"):
             raise SettingsError(f"engine must be 'llama-cpp', 'transformers' or 'openai', got {self.engine!r}")

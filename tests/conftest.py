@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from rag.settings import Settings, default_cache_dir, seed_sources
+from rag.settings import Settings, default_cache_dir, seed_paths
 
 ROOT = Path(__file__).resolve().parent.parent
 SEED = ROOT / "seeds" / "cto-ai-era.txt"
@@ -38,14 +38,14 @@ def model_cache() -> Path:
 @pytest.fixture(scope="session")
 def settings(tmp_path_factory, model_cache) -> Settings:
     """Seed sources, a fresh index cache, the shared model cache."""
-    return Settings(sources=seed_sources(), cache_dir=tmp_path_factory.mktemp("cache"), model_cache=model_cache)
+    return Settings(paths=seed_paths(), cache_dir=tmp_path_factory.mktemp("cache"), model_cache=model_cache)
 
 
 @pytest.fixture(scope="session")
 def embedder():
-    from rag.embedder import Embedder
+    from rag.embedder import SentenceTransformerEmbedder
 
-    return Embedder().load()
+    return SentenceTransformerEmbedder().load()
 
 
 @pytest.fixture(scope="session")

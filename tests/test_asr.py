@@ -19,7 +19,7 @@ from rag.errors import LibraryError, ModelError, TranscriptError
 from rag.formats import load_transcript
 from rag.library import Library, recordings
 from rag.media import is_recording, probe, sniff
-from rag.settings import Settings, default_library_dir, seed_sources
+from rag.settings import Settings, default_library_dir, seed_paths
 from tests.conftest import ROOT
 from tests.speech import GARDEN, GARDEN_TRUTH, encode, silence, synthesize
 
@@ -228,7 +228,7 @@ def test_library_keeps_recording_and_transcript_side_by_side(tmp_path, transcrib
     assert rec.parent == js.parent == lib.folder / "recordings" and rec.stem == js.stem
     assert rec.read_bytes() == GARDEN.read_bytes() and rec.suffix == ".mp3"
     assert (entry.format, entry.sentences) == ("mp3 recording", len(SPOKEN))
-    settings = Settings(sources=seed_sources() + (entry.file,), library_dir=lib.folder)
+    settings = Settings(paths=seed_paths() + (entry.file,), library_dir=lib.folder)
     assert recordings(settings) == {"Garden show": rec}
     with pytest.raises(LibraryError, match="already in the library as 'Garden show'"):
         lib.add(GARDEN, title="Another name", transcriber=transcriber)
@@ -323,7 +323,7 @@ def garden_pipeline(tmp_path_factory, settings, embedder, llm, transcriber):
 
     lib = Library(tmp_path_factory.mktemp("lib"))
     entry = lib.add(GARDEN, title="Garden show", transcriber=transcriber)
-    return Pipeline(settings.with_(sources=seed_sources() + (entry.file,), library_dir=lib.folder,
+    return Pipeline(settings.with_(paths=seed_paths() + (entry.file,), library_dir=lib.folder,
                                    context="retrieve"), embedder=embedder, llm=llm).load()
 
 

@@ -42,12 +42,12 @@ def test_library_round_trip_cites_the_right_source_and_minute(tmp_path, settings
     """add → ask → the citation names the added transcript and the right minute of that video."""
     from rag.library import Library
     from rag.pipeline import Pipeline
-    from rag.settings import seed_sources
+    from rag.settings import seed_paths
     from tests.conftest import ROOT
 
     library = Library(tmp_path / "lib")
     entry = library.add(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt", title="Agentic AI explained")
-    both = settings.with_(sources=seed_sources() + (entry.file,), library_dir=library.folder)
+    both = settings.with_(paths=seed_paths() + (entry.file,), library_dir=library.folder)
     pipeline = Pipeline(both, embedder=embedder, llm=llm)
     a = pipeline.ask("Which two example projects does the presenter point to in the description?")
     assert not a.abstained, a.to_json()

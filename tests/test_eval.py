@@ -117,7 +117,7 @@ def test_retrieval_gate(settings, embedder, seed_index, gold, mode, floors):
 @pytest.mark.llm
 def test_end_to_end_gate(pipeline, gold):
     chosen = [g for g in gold if g.id in {"q01", "q28", "q25", "q05", "q38", "u01", "u02", "u04"}]
-    config = EvalConfig(pipeline.settings.retriever, pipeline.settings.top_k, pipeline.context_for(None))
+    config = EvalConfig(pipeline.settings.retrieval, pipeline.settings.top_k, pipeline.context_for(None))
     rows = evaluate(pipeline, chosen, config, progress=False)  # the default: the whole seed as context
     s = summarize(rows)
     assert s["citation_accuracy"] >= 0.75, rows

@@ -73,7 +73,7 @@ def test_no_pickle_anywhere(tmp_path):
 def test_build_index_reuses_then_rebuilds_when_source_changes(tmp_path, embedder, model_cache, capsys):
     src = tmp_path / "talk.txt"
     src.write_text("[00:00:01] Alice: We grow tomatoes.\n[00:00:09] Bob: I repair bicycles.\n")
-    settings = Settings(sources=(str(src),), cache_dir=tmp_path / "cache", model_cache=model_cache)
+    settings = Settings(paths=(str(src),), cache_dir=tmp_path / "cache", model_cache=model_cache)
     first = build_index(settings, embedder)
     folder = next((tmp_path / "cache" / "index").iterdir())
     stamp = (folder / "manifest.json").stat().st_mtime_ns

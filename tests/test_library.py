@@ -8,8 +8,8 @@ import pytest
 from rag.cli import main
 from rag.corpus import build_index
 from rag.errors import LibraryError, TranscriptError
-from rag.library import Library, titled_sources
-from rag.settings import Settings, default_library_dir, seed_sources
+from rag.library import Library, titled_paths
+from rag.settings import Settings, default_library_dir, seed_paths
 from tests.conftest import ROOT
 
 YOUTUBE = ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt"
@@ -21,8 +21,8 @@ def test_add_list_remove(tmp_path):
     assert (entry.title, entry.format) == ("Agentic AI", "vtt") and entry.sentences > 100
     assert Path(entry.file).read_bytes() == YOUTUBE.read_bytes()  # copied in
     assert [e.title for e in lib.entries()] == ["Agentic AI"]
-    settings = Settings(sources=(entry.file,), library_dir=lib.folder)
-    assert titled_sources(settings) == [(entry.file, "Agentic AI", "https://video.example/watch?v=1")]
+    settings = Settings(paths=(entry.file,), library_dir=lib.folder)
+    assert titled_paths(settings) == [(entry.file, "Agentic AI", "https://video.example/watch?v=1")]
     lib.remove("Agentic AI")
     assert lib.entries() == [] and not Path(entry.file).exists()
 
@@ -58,7 +58,7 @@ def test_cli_add_list_remove(tmp_path, monkeypatch, capsys):
     assert main(["list"]) == 0
     out = capsys.readouterr().out
     assert "[library] Agentic AI  (vtt" in out and "[seed]    cto-ai-era.txt" in out
-    assert Settings.from_env().sources == seed_sources() + (Library(default_library_dir()).entries()[0].file,)
+    assert Settings.from_env().paths == seed_paths() + (Library(default_library_dir()).entries()[0].file,)
     assert main(["add", str(tmp_path / "missing.vtt")]) == 2
     assert "no such file" in capsys.readouterr().err
     assert main(["remove", "Agentic AI"]) == 0
@@ -80,11 +80,11 @@ class CountingEmbedder:
 def test_adding_a_transcript_embeds_only_that_one(tmp_path, embedder, model_cache):
     counting = CountingEmbedder(embedder)
     cache = tmp_path / "cache"
-    seed_only = Settings(sources=seed_sources(), cache_dir=cache, model_cache=model_cache)
+    seed_only = Settings(paths=seed_paths(), cache_dir=cache, model_cache=model_cache)
     first = build_index(seed_only, counting)
     assert counting.count == len(first.chunks)
     counting.count = 0
-    both = Settings(sources=seed_sources() + (str(YOUTUBE),), cache_dir=cache, model_cache=model_cache)
+    both = Settings(paths=seed_paths() + (str(YOUTUBE),), cache_dir=cache, model_cache=model_cache)
     index = build_index(both, counting)
     youtube_chunks = [c for c in index.chunks if c.source == YOUTUBE.stem]
     assert counting.count == len(youtube_chunks) > 0  # the seed was not embedded again

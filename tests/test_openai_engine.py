@@ -152,9 +152,9 @@ def test_concurrent_answers_are_whole_with_interrupts_off(tmp_path):
 @pytest.mark.llm
 def test_pipeline_end_to_end(server_url, tmp_path):
     from rag.pipeline import Pipeline
-    from rag.settings import Settings, seed_sources
+    from rag.settings import Settings, seed_paths
 
-    settings = Settings(sources=seed_sources(), cache_dir=tmp_path, engine="openai", llm_url=server_url,
+    settings = Settings(paths=seed_paths(), cache_dir=tmp_path, engine="openai", llm_url=server_url,
                         llm_model="x", context="retrieve")
     pipeline = Pipeline(settings, llm=OpenAILLM(server_url, "x", max_new_tokens=96)).load()
     answer = pipeline.ask("What does Gigascale invest in?")

@@ -154,7 +154,7 @@ def test_caption_text_is_checked_with_its_own_threshold(settings, embedder):
     from tests.conftest import ROOT, ScriptedLLM
 
     vtt = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
-    p = Pipeline(settings.with_(sources=settings.sources + (vtt,)), embedder=embedder, llm=ScriptedLLM(""))
+    p = Pipeline(settings.with_(paths=settings.paths + (vtt,)), embedder=embedder, llm=ScriptedLLM(""))
     by_title = {t.title: t for t in p.transcripts}
     caption = (by_title["youtube-autocaptions-agentic-ai"].segments[3],)
     seed = (by_title["The role of the CTO in the AI era"].segments[1],)

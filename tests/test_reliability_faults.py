@@ -142,7 +142,7 @@ def test_kill_during_cli_index_then_the_next_run_works(tmp_path, embedder, capsy
         child.wait()
     done = subprocess.run(cmd, capture_output=True, text=True, env=env, cwd=ROOT, timeout=300)
     assert done.returncode == 0 and "Index ready" in done.stdout, done.stderr
-    settings = Settings(sources=(str(YOUTUBE),), cache_dir=tmp_path / "cache", library_dir=tmp_path / "home")
+    settings = Settings(paths=(str(YOUTUBE),), cache_dir=tmp_path / "cache", library_dir=tmp_path / "home")
     capsys.readouterr()
     assert len(build_index(settings, embedder).chunks) > 0
     assert capsys.readouterr().err == ""  # loaded as saved: nothing damaged, nothing embedded again
@@ -233,7 +233,7 @@ DAMAGE = {  # case: (file, how, what the warning says; None: no warning, an inde
 
 @pytest.mark.parametrize("case", list(DAMAGE))
 def test_damaged_index_is_detected_and_rebuilt(case, talk, tmp_path, embedder, capsys):
-    settings = Settings(sources=(str(talk),), cache_dir=tmp_path / "cache", library_dir=tmp_path / "home")
+    settings = Settings(paths=(str(talk),), cache_dir=tmp_path / "cache", library_dir=tmp_path / "home")
     good = build_index(settings, embedder)
     name, damage, warning = DAMAGE[case]
     damage(index_folder(settings.cache_dir) / name)
@@ -251,7 +251,7 @@ def test_damaged_index_is_detected_and_rebuilt(case, talk, tmp_path, embedder, c
 
 
 def test_damaged_embedding_cache_is_recomputed(talk, tmp_path, embedder, capsys):
-    settings = Settings(sources=(str(talk),), cache_dir=tmp_path / "cache", library_dir=tmp_path / "home")
+    settings = Settings(paths=(str(talk),), cache_dir=tmp_path / "cache", library_dir=tmp_path / "home")
     good = build_index(settings, embedder)
     (index_folder(settings.cache_dir) / "manifest.json").unlink()
     for npy in (settings.cache_dir / "embeddings").glob("*.npy"):
@@ -288,7 +288,7 @@ def test_unreadable_library_json_is_one_clean_line(command, tmp_path, monkeypatc
 
 def test_read_only_cache_still_answers_and_says_it_cannot_cache(talk, tmp_path, embedder, capsys, monkeypatch):
     with read_only(tmp_path / "ro-cache") as cache:
-        settings = Settings(sources=(str(talk),), cache_dir=cache, library_dir=tmp_path / "home")
+        settings = Settings(paths=(str(talk),), cache_dir=cache, library_dir=tmp_path / "home")
         p = Pipeline(settings, embedder=embedder, llm=ScriptedLLM("Item 7 is bed number 7 [8]."))
         a = p.ask("What is item 7 of the garden plan?", context="whole")
         err = capsys.readouterr().err
@@ -314,7 +314,7 @@ def _no_space(*args, **kwargs):
 
 
 def test_full_disk_during_index_write_leaves_no_partial_file(talk, tmp_path, embedder, capsys, monkeypatch):
-    settings = Settings(sources=(str(talk),), cache_dir=tmp_path / "cache", library_dir=tmp_path / "home")
+    settings = Settings(paths=(str(talk),), cache_dir=tmp_path / "cache", library_dir=tmp_path / "home")
     writes = []
 
     def fsync_then_full(fd):  # the first file is written whole; the disk fills during the second
@@ -331,14 +331,14 @@ def test_full_disk_during_index_write_leaves_no_partial_file(talk, tmp_path, emb
     assert sorted(p.name for p in folder.iterdir()) == ["vectors.faiss"]  # no manifest: never loaded; no .tmp
     monkeypatch.undo()
     build_index(settings, embedder)  # space is back: saved whole, then loaded
-    assert sorted(p.name for p in folder.iterdir()) == ["chunks.jsonl", "manifest.json", "sources.json", "vectors.faiss"]
+    assert sorted(p.name for p in folder.iterdir()) == ["chunks.jsonl", "manifest.json", "paths.json", "vectors.faiss"]
     capsys.readouterr()
     assert same_index(build_index(settings, embedder), index) and capsys.readouterr().err == ""
 
 
 def test_full_file_system_for_real_still_answers(talk, tmp_path, embedder, capsys):
     with mounted(tmp_path / "tiny", "size=32k") as cache:
-        settings = Settings(sources=(str(talk),), cache_dir=cache, library_dir=tmp_path / "home")
+        settings = Settings(paths=(str(talk),), cache_dir=cache, library_dir=tmp_path / "home")
         p = Pipeline(settings, embedder=embedder, llm=ScriptedLLM("Item 7 is bed number 7 [8]."))
         a = p.ask("What is item 7 of the garden plan?", context="whole")
         err = capsys.readouterr().err

@@ -21,10 +21,10 @@ from rag.cli import main
 from rag.corpus import build_index
 from rag.errors import RagError, TranscriptError
 from rag.formats import MAX_SENTENCE_CHARS, load_transcript
-from rag.library import Library, titled_sources
+from rag.library import Library, titled_paths
 from rag.pipeline import Pipeline
 from rag.prompt import SYSTEM, WHOLE_SYSTEM
-from rag.settings import Settings, seed_sources
+from rag.settings import Settings, seed_paths
 from tests.conftest import ScriptedLLM
 from ui.app import register_upload
 
@@ -107,7 +107,7 @@ def world(tmp_path_factory, embedder) -> World:
     good = root / "garden.txt"
     good.write_text(GOOD)
     entry = Library(root / "home").add(good, title="Garden sync")
-    settings = Settings(sources=seed_sources() + (entry.file,), cache_dir=root / "cache", library_dir=root / "home")
+    settings = Settings(paths=seed_paths() + (entry.file,), cache_dir=root / "cache", library_dir=root / "home")
     return World(root / "home", root / "cache", settings, build_index(settings, embedder))
 
 
@@ -136,11 +136,11 @@ def test_bad_transcript_is_refused_and_changes_nothing(case, route, world, embed
     before = snapshot(world.home, world.cache)
     if route == "web-upload":
         pipeline = Pipeline(world.settings, embedder=embedder, llm=ScriptedLLM("NOT IN TRANSCRIPT"), index=world.index)
-        sources = pipeline.settings.sources
+        paths = pipeline.settings.paths
         with pytest.raises(RagError) as caught:
             register_upload(pipeline, bad)
         err = str(caught.value)
-        assert pipeline.settings.sources == sources
+        assert pipeline.settings.paths == paths
         if case == "60-mb":
             assert "the limit is 20 MB" in err  # the web limit, below the 50 MB of the parser
     else:
@@ -248,7 +248,7 @@ def test_sidecar_javascript_media_url_is_refused(tmp_path):
     path.write_text(GOOD)
     (tmp_path / "talk.txt.meta.json").write_text(json.dumps({"media_url": "javascript:alert(1)//"}))
     with pytest.raises(TranscriptError, match="media_url must start with http"):
-        titled_sources(Settings(sources=(str(path),), library_dir=tmp_path / "home"))
+        titled_paths(Settings(paths=(str(path),), library_dir=tmp_path / "home"))
     with pytest.raises(TranscriptError, match="media_url must start with http"):
         Library(tmp_path / "home").add(path)
 
@@ -266,7 +266,7 @@ def test_questions_file_not_utf8_is_one_clean_line(tmp_path, capsys):
 def hostile_settings(tmp_path_factory) -> Settings:
     root = tmp_path_factory.mktemp("hostile")
     (root / "meeting.txt").write_text(HOSTILE)
-    return Settings(sources=(str(root / "meeting.txt"),), cache_dir=root / "cache", library_dir=root / "home")
+    return Settings(paths=(str(root / "meeting.txt"),), cache_dir=root / "cache", library_dir=root / "home")
 
 
 def hostile_pipeline(settings: Settings, embedder, reply: str, **changes) -> Pipeline:

@@ -189,7 +189,7 @@ def hostile_app(embedder, tmp_path_factory, model_cache):
     talk.write_text(json.dumps({"segments": HOSTILE_SEGMENTS}))
     (root / "board.json.meta.json").write_text(json.dumps({"title": HOSTILE_TITLE,
                                                              "media_url": "https://example.org/watch?v=1"}))
-    settings = Settings(sources=(str(talk),), cache_dir=root / "cache", library_dir=root / "home",
+    settings = Settings(paths=(str(talk),), cache_dir=root / "cache", library_dir=root / "home",
                         model_cache=model_cache, context="whole")
     reply = f"<img src=x onerror=\"{XSS}\"> The budget for next year is forty thousand euros [2]."
     pipeline = Pipeline(settings, embedder=embedder, llm=FlakyLLM(reply)).load()

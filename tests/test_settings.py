@@ -3,33 +3,33 @@
 import pytest
 
 from rag.errors import SettingsError
-from rag.settings import Settings, seed_sources
+from rag.settings import Settings, seed_paths
 
 
 def test_environment_and_overrides(tmp_path):
     env = {"TRANSCRIPT_RAG_MODEL": "qwen2.5-coder-0.5b", "TRANSCRIPT_RAG_TOP_K": "3", "TRANSCRIPT_RAG_CONTEXT": "retrieve",
            "TRANSCRIPT_RAG_AUTH": "ann:secret", "TRANSCRIPT_RAG_HOME": str(tmp_path)}
     s = Settings.from_env(env, top_k=7, library_dir=tmp_path)
-    assert (s.llm, s.top_k, s.context, s.auth, s.engine) == ("qwen2.5-coder-0.5b", 7, "retrieve", "ann:secret", "llama-cpp")
+    assert (s.answer_model, s.top_k, s.context, s.auth, s.engine) == ("qwen2.5-coder-0.5b", 7, "retrieve", "ann:secret", "llama-cpp")
     assert "secret" not in repr(s)  # secrets stay out of logs
 
 
 def test_a_server_url_means_the_openai_engine(tmp_path):
     s = Settings.from_env({"TRANSCRIPT_RAG_LLM_URL": "http://127.0.0.1:8080/v1"}, library_dir=tmp_path)
     assert s.engine == "openai" and s.answers_at_once == 4
-    assert Settings(sources=seed_sources()).answers_at_once == 1
+    assert Settings(paths=seed_paths()).answers_at_once == 1
 
 
 @pytest.mark.parametrize("changes, message", [
-    ({"top_k": 0}, "top_k"), ({"retriever": "sparse"}, "retriever"), ({"engine": "gpu"}, "engine"),
+    ({"top_k": 0}, "top_k"), ({"retrieval": "sparse"}, "retrieval"), ({"engine": "gpu"}, "engine"),
     ({"context": "all"}, "context"), ({"engine": "openai"}, "llm-url"), ({"auth": "nocolon"}, "USER:PASSWORD"),
-    ({"concurrency": -1}, "concurrency"), ({"sources": ()}, "no transcript"),
+    ({"concurrency": -1}, "concurrency"), ({"paths": ()}, "no transcript"),
 ])
 def test_bad_settings_are_refused_on_construction(changes, message):
     with pytest.raises(SettingsError, match=message):
-        Settings(**{"sources": seed_sources(), **changes})
+        Settings(**{"paths": seed_paths(), **changes})
     with pytest.raises(SettingsError, match=message):  # copies are validated too
-        Settings(sources=seed_sources()).with_(**changes) if changes != {"sources": ()} else Settings(sources=())
+        Settings(paths=seed_paths()).with_(**changes) if changes != {"paths": ()} else Settings(paths=())
 
 
 def test_bad_number_in_the_environment(tmp_path):

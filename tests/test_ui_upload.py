@@ -31,8 +31,8 @@ def test_upload_makes_the_transcript_searchable(fresh_pipeline, tmp_path):
 def test_bad_or_large_upload_changes_nothing(fresh_pipeline, tmp_path, content, error):
     upload = tmp_path / "bad.srt"
     upload.write_bytes(content)
-    before = fresh_pipeline.settings.sources
+    before = fresh_pipeline.settings.paths
     with pytest.raises(error):
         register_upload(fresh_pipeline, upload, max_bytes=1024 if error is LibraryError else 10**6)
-    assert fresh_pipeline.settings.sources == before
+    assert fresh_pipeline.settings.paths == before
     assert Library(fresh_pipeline.settings.library_dir).entries() == []

@@ -19,8 +19,9 @@ from pathlib import Path
 from rag.errors import LibraryError, RagError
 from rag.library import Library, recordings
 from rag.answer import plain_text
-from rag.pipeline import Pipeline
-from rag.settings import Settings
+from rag.media import ACCEPTED_MEDIA, MEDIA_SUFFIXES
+from rag.pipeline import MAX_QUESTION_CHARS, Pipeline
+from rag.settings import TRANSCRIPT_SUFFIXES, Settings
 from ui.render import CSS, HEAD, answer_html, segment_ids, streaming_html, transcript_html
 
 log = logging.getLogger(__name__)
@@ -28,7 +29,6 @@ log = logging.getLogger(__name__)
 ALL = "All transcripts"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_RECORDING_BYTES = 500 * 1024 * 1024  # about 9 hours of 128 kbit/s MP3, or an hour or two of video
-RECORDING_TYPES = [".mp3", ".wav", ".m4a", ".ogg", ".opus", ".flac", ".mp4", ".webm", ".mkv", ".mov"]
 SEED_EXAMPLES = {  # example questions offered when the seed interview is among the sources
     "The role of the CTO in the AI era": [
         "What does Gigascale invest in?",
@@ -61,7 +61,7 @@ def register_upload(pipeline: Pipeline, path: Path, max_bytes: int | None = None
     """Validate an uploaded file (a recording is transcribed), add it to the library and to the pipeline's sources.
 
     Args:
-        max_bytes: the size limit (default: 20 MB for a transcript, 500 MB for a recording).
+        max_bytes: the size limit (default: MAX_UPLOAD_BYTES for a transcript, MAX_RECORDING_BYTES for a recording).
         transcriber, progress: for a recording, see `Library.add`.
 
     Raises:
@@ -76,7 +76,7 @@ def register_upload(pipeline: Pipeline, path: Path, max_bytes: int | None = None
         raise LibraryError(f"{path.name} is {size / 2**20:.1f} MB; the limit is {max_bytes / 2**20:.0f} MB")
     entry = Library(pipeline.settings.library_dir).add(path, title=path.stem, transcriber=transcriber,
                                                        progress=progress)
-    pipeline.use_sources(pipeline.settings.sources + (entry.file,))
+    pipeline.use_paths(pipeline.settings.paths + (entry.file,))
     return entry
 
 
@@ -209,7 +209,7 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                                   render_markdown=False, feedback_options=None)
                 with gr.Row():
                     box = gr.Textbox(placeholder="Ask about the transcript…", show_label=False, scale=5,
-                                     elem_id="question", max_length=1000)
+                                     elem_id="question", max_length=MAX_QUESTION_CHARS)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 source = gr.Dropdown(titles(), value=ALL, label="Search in", elem_id="source")
                 examples = [q for t in view["transcripts"] for q in SEED_EXAMPLES.get(t.title, [])]
@@ -218,20 +218,20 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                 clear = gr.Button("New chat", elem_id="new-chat")
                 with gr.Accordion("Settings", open=False):
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to retrieve (top-k)")
-                    retriever = gr.Dropdown(["dense", "hybrid"], value=settings.retriever, label="Retriever")
+                    retriever = gr.Dropdown(["dense", "hybrid"], value=settings.retrieval, label="Retriever")
                     gr.Markdown(f"Answer model: `{pipeline.llm.name}`, context: "
                                 f"`{pipeline.context_for(None)}` (set with `--model`, `--engine`, `--context` at start-up)")
                 with gr.Accordion("Add a transcript or a recording", open=False):
                     gr.Markdown("**Transcripts**: SRT, WebVTT (YouTube captions too), Whisper or YouTube JSON, or "
-                                "text with `[hh:mm:ss]` times; up to 20 MB. **Recordings**: MP3, WAV, M4A, OGG, "
-                                f"FLAC, MP4, WebM; up to {MAX_RECORDING_BYTES // 2**20} MB. A recording is "
+                                f"text with `[hh:mm:ss]` times; up to {MAX_UPLOAD_BYTES // 2**20} MB. **Recordings**: "
+                                f"{ACCEPTED_MEDIA}; up to {MAX_RECORDING_BYTES // 2**20} MB. A recording is "
                                 f"transcribed here, offline, by `{transcriber.name}`"
                                 + (" (English only)" if transcriber.spec is None else "")
                                 + ", about 15x faster than real time on 2 cores (an hour of audio: about 4 minutes). "
                                 "It joins the library and is searchable at once. The library is shared: everyone "
                                 "using this server can search what is added (a question being answered meanwhile "
                                 "finishes on the transcripts it started with).")
-                    file = gr.File(file_types=[".srt", ".vtt", ".json", ".txt", ".md"] + RECORDING_TYPES,
+                    file = gr.File(file_types=list(TRANSCRIPT_SUFFIXES + MEDIA_SUFFIXES),
                                    label="Transcript or recording", elem_id="upload")
                     stop_button = gr.Button("Cancel transcription", size="sm", elem_id="cancel-upload")
                     added = gr.Markdown()

@@ -9,21 +9,15 @@ import html
 from collections.abc import Sequence
 from urllib.parse import parse_qsl, quote, urlencode, urlparse, urlunparse
 
-from rag.segments import Transcript
-
-SegKey = tuple[str, float, str]
+from rag.segments import SegmentKey, Transcript, segment_key
 
 
-def seg_key(source: str, start: float, text: str) -> SegKey:
-    return (source, float(start), text)
-
-
-def segment_ids(transcripts: Sequence[Transcript]) -> dict[SegKey, str]:
+def segment_ids(transcripts: Sequence[Transcript]) -> dict[SegmentKey, str]:
     """A stable HTML id for every sentence: `seg-<transcript number>-<sentence number>`."""
-    ids: dict[SegKey, str] = {}
+    ids: dict[SegmentKey, str] = {}
     for t_no, t in enumerate(transcripts):
         for s_no, seg in enumerate(t.segments):
-            ids.setdefault(seg_key(seg.source, seg.start, seg.text), f"seg-{t_no}-{s_no}")
+            ids.setdefault(seg.key, f"seg-{t_no}-{s_no}")
     return ids
 
 
@@ -50,7 +44,7 @@ def player_html(url: str, kind: str = "audio") -> str:
     return f'<div class="player-box"><{tag} class="player" controls preload="metadata"{extra} src="{src}"></{tag}></div>'
 
 
-def transcript_html(transcripts: Sequence[Transcript], ids: dict[SegKey, str],
+def transcript_html(transcripts: Sequence[Transcript], ids: dict[SegmentKey, str],
                     players: dict[str, tuple[str, str]] | None = None) -> str:
     """The transcript panel: each sentence with its time, scrollable, grouped by source title.
 
@@ -66,7 +60,7 @@ def transcript_html(transcripts: Sequence[Transcript], ids: dict[SegKey, str],
         if t.channel:
             out.append(f'<div class="channel">From: {html.escape(t.channel)}</div>')
         for seg in t.segments:
-            sid = ids[seg_key(seg.source, seg.start, seg.text)]
+            sid = ids[seg.key]
             if seg.is_heading:
                 out.append(f'<h4 class="seg-heading" id="{sid}">{html.escape(seg.text)}</h4>')
                 continue
@@ -78,9 +72,9 @@ def transcript_html(transcripts: Sequence[Transcript], ids: dict[SegKey, str],
     return "\n".join(out)
 
 
-def chip(citation: dict, ids: dict[SegKey, str], media: dict[str, str | None]) -> str:
+def chip(citation: dict, ids: dict[SegmentKey, str], media: dict[str, str | None]) -> str:
     """A timestamp chip: links to the sentence in the transcript panel, shows the quote on hover."""
-    sid = ids.get(seg_key(citation["source"], citation["seconds"], citation["text"]), "")
+    sid = ids.get(segment_key(citation["source"], citation["seconds"], citation["text"]), "")
     title = html.escape(f'{citation["source"]}: {citation["text"]}', quote=True)
     link = f'<a class="ts-chip" href="#{sid}" title="{title}">[{html.escape(citation["timestamp"])}]</a>'
     url = media.get(citation["source"])
@@ -90,7 +84,7 @@ def chip(citation: dict, ids: dict[SegKey, str], media: dict[str, str | None]) -
     return link
 
 
-def answer_html(answer: dict, ids: dict[SegKey, str], media: dict[str, str | None] | None = None) -> str:
+def answer_html(answer: dict, ids: dict[SegmentKey, str], media: dict[str, str | None] | None = None) -> str:
     """An answer (the JSON shape of `Answer.to_json`) as HTML with inline chips and a Sources list."""
     media = media or {}
     if answer["abstained"]:

@@ -42,13 +42,13 @@ def make_generator(settings: Settings) -> Generator:
     if settings.engine == "llama-cpp":
         from rag.engines.llamacpp import LlamaCppLLM
 
-        return LlamaCppLLM(settings.llm, settings.models_dir, settings.max_new_tokens, threads,
+        return LlamaCppLLM(settings.answer_model, settings.models_dir, settings.max_new_tokens, threads,
                            n_ctx=settings.context_tokens, state_dir=settings.cache_dir / "prefix-states")
     if settings.engine == "transformers":
         from rag.engines.hf import LocalLLM
 
-        return LocalLLM(settings.llm, settings.models_dir, settings.max_new_tokens, threads)
+        return LocalLLM(settings.answer_model, settings.models_dir, settings.max_new_tokens, threads)
     from rag.engines.openai import OpenAILLM
 
-    return OpenAILLM(settings.llm_url, settings.llm_model or settings.llm, settings.max_new_tokens,
+    return OpenAILLM(settings.llm_url, settings.llm_model or settings.answer_model, settings.max_new_tokens,
                      api_key=settings.llm_api_key, timeout=settings.llm_timeout)

@@ -21,7 +21,7 @@ from rag.timecode import parse_time
 
 # Anything in brackets that looks like a time, valid or not, so bad ones are reported, not kept as text.
 # A leading minus is matched too, so `[-1:00:00]` is reported instead of staying in the text.
-MARKER_RE = re.compile(r"\[\s*(-?\d+(?::\d+)+(?:[.,]\d+)?)\s*\]")
+TIMESTAMP_RE = re.compile(r"\[\s*(-?\d+(?::\d+)+(?:[.,]\d+)?)\s*\]")
 LINE_TIME_RE = re.compile(r"^\s*(\[?)\s*(-?\d+(?::\d+)+(?:[.,]\d+)?)\s*(\]?)\s*(?:[-–—|]\s*)?")
 SPEAKER_RE = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|SPEAKER[_ ]\d+|Speaker \d+):\s+")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•‣◦▪]\s+|\d+[.)]\s+|>\s*)")
@@ -43,7 +43,7 @@ def looks_like_timed_lines(text: str) -> bool:
 
 def has_markers(text: str) -> bool:
     """True when the text holds at least one bracketed time marker."""
-    return MARKER_RE.search(text) is not None
+    return TIMESTAMP_RE.search(text) is not None
 
 
 def _line_time_ok(line: str) -> bool:
@@ -75,7 +75,7 @@ def _time(raw: str, path: str, text: str, offset: int) -> float:
 
 def _clean(fragment: str) -> str:
     """Remove markers and markup from a sentence and tidy its spacing."""
-    return tidy_spacing(_MARKUP.sub("", _BLOCK_PREFIX.sub("", MARKER_RE.sub("", fragment))))
+    return tidy_spacing(_MARKUP.sub("", _BLOCK_PREFIX.sub("", TIMESTAMP_RE.sub("", fragment))))
 
 
 def parse_header(text: str) -> tuple[dict[str, str], int]:
@@ -90,7 +90,7 @@ def parse_header(text: str) -> tuple[dict[str, str], int]:
     offset = 0
     for line in text.splitlines(keepends=True):
         m = _HEADER_LINE.match(line)
-        if m and not MARKER_RE.search(line):
+        if m and not TIMESTAMP_RE.search(line):
             meta[m.group(1).lower()] = m.group(2).strip()
         elif line.strip() or not meta:
             break
@@ -114,7 +114,7 @@ def parse_prose(text: str, source: str, path: str) -> list[Segment]:
     for block_start, block_end, kind in _blocks(text, parse_header(text)[1]):
         block = text[block_start:block_end]
         if kind == "heading":
-            for m in MARKER_RE.finditer(block):  # a malformed marker is reported even here
+            for m in TIMESTAMP_RE.finditer(block):  # a malformed marker is reported even here
                 _time(m.group(1), path, text, block_start + m.start())
             clean = _clean(block)
             if clean:
@@ -127,11 +127,11 @@ def parse_prose(text: str, source: str, path: str) -> list[Segment]:
             lead = re.match(r"^(\s*\[\s*-?\d+(?::\d+)+(?:[.,]\d+)?\s*\]\s*)+", frag)
             if lead and pending and pending[-1]["block"] == block_start:
                 # "Sentence. [00:01:00] Next" — the leading marker closes the previous sentence.
-                for m in MARKER_RE.finditer(lead.group(0)):
+                for m in TIMESTAMP_RE.finditer(lead.group(0)):
                     pending[-1]["time"] = _time(m.group(1), path, text, start + m.start())
                 start += lead.end()
                 frag = text[start:end]
-            times = [_time(m.group(1), path, text, start + m.start()) for m in MARKER_RE.finditer(frag)]
+            times = [_time(m.group(1), path, text, start + m.start()) for m in TIMESTAMP_RE.finditer(frag)]
             clean = _clean(frag)
             if not clean:
                 if times and pending:
@@ -207,7 +207,7 @@ def _blocks(text: str, begin: int = 0) -> list[tuple[int, int, str]]:
             close(offset)
             rest_at = offset + callout.start(1)
             rest = callout.group(1)
-            title_len = _callout_title(rest) if MARKER_RE.search(rest) else len(rest.rstrip())
+            title_len = _callout_title(rest) if TIMESTAMP_RE.search(rest) else len(rest.rstrip())
             if title_len:
                 blocks.append((rest_at, rest_at + title_len, "heading"))
             if rest[title_len:].strip():
@@ -229,7 +229,7 @@ def _blocks(text: str, begin: int = 0) -> list[tuple[int, int, str]]:
 def _looks_like_heading(block: str) -> bool:
     """A lone short line with no marker and no closing punctuation (`Strategic Hardware Decisions`)."""
     line = block.strip()
-    return ("\n" not in line and not MARKER_RE.search(line) and not _BLOCK_PREFIX.match(block)
+    return ("\n" not in line and not TIMESTAMP_RE.search(line) and not _BLOCK_PREFIX.match(block)
             and not line.endswith(_CLOSING) and len(line.split()) <= 14)
 
 
