@@ -287,6 +287,14 @@ class Pipeline:
         if not counts_what_was_asked(said, base["question"], stem):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason="the answer counts something other than what the question asks", **base)
+        if trace.context in ("whole", "retrieve"):  # a time or speaker question is about a place, not a topic
+            evidence = " ".join(c.text for c in citations)
+            vectors = self.embedder.encode_cached([base["question"], evidence])
+            related = float(vectors[0] @ vectors[1])
+            if related < self.settings.min_evidence_score:
+                return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
+                              trace=trace, reason=f"the sentences the answer rests on are not about the question "
+                                                  f"(similarity {related:.2f} < {self.settings.min_evidence_score})", **base)
         kind = expected_kind(base["question"])
         if not has_kind(said, kind):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,

@@ -90,6 +90,9 @@ class Settings:
     # Abstention and citation support (see rag/citations.py and rag/pipeline.py).
     min_retrieval_score: float = 0.30
     min_whole_score: float = 0.20  # with the whole transcript in view the model itself sees what is missing
+    # the sentences an answer is cited to must be about the question: a true sentence that answers something
+    # else ("What is the name of his company?" - "My goal for today's video is ...") is refused
+    min_evidence_score: float = 0.20
     support_threshold: float = 0.55
     # caption and speech-recognition text (SRT, WebVTT, caption/Whisper JSON) is noisy and fragmentary:
     # the same check scores a right answer lower there (measured on seeds/qa-captions.jsonl)
@@ -160,6 +163,10 @@ class Settings:
             raise SettingsError(f"concurrency must be 0 (automatic) or more, got {self.concurrency}")
         if self.context_tokens < 512 or self.whole_max_tokens < 0:
             raise SettingsError("context_tokens must be at least 512 and whole_max_tokens at least 0")
+        for name in ("min_retrieval_score", "min_whole_score", "min_evidence_score", "support_threshold",
+                     "caption_support_threshold"):
+            if not -1.0 <= getattr(self, name) <= 1.0:
+                raise SettingsError(f"{name} is a similarity between -1 and 1, got {getattr(self, name)}")
 
     @property
     def answers_at_once(self) -> int:

@@ -39,6 +39,14 @@ def test_unsupported_answer_abstains(scripted_pipeline):
     assert "supported" in a.reason
 
 
+def test_a_true_sentence_about_something_else_abstains(scripted_pipeline):
+    reply = "Meta went from leasing data centers and buying off-the-shelf servers to designing nearly all its equipment."
+    related = scripted_pipeline(reply, context="whole").ask("How did Meta change the way it sourced its data centers?")
+    assert not related.abstained and [c.timestamp for c in related.citations] == ["00:21:20"]
+    unrelated = scripted_pipeline(reply, context="whole").ask("What is the name of Mike Schreer's dog?")
+    assert unrelated.abstained and "not about the question" in unrelated.reason
+
+
 def test_a_count_of_something_else_abstains(scripted_pipeline):
     reply = "He was CTO at Facebook for 9 years. [1]"
     right = scripted_pipeline(reply).ask("How many years was Mike Schreer the CTO of Facebook?")
