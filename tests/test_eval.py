@@ -130,8 +130,9 @@ def test_a_saved_run_is_replayed_through_todays_verification(tmp_path, settings,
     from rag.eval.replay import ReplayGenerator, load_run
     from rag.pipeline import Pipeline
 
-    items = [g for g in gold if g.id in {"q01", "u01"}]
-    replies = {"q01": "Gigascale invests in companies fighting climate change. [1]", "u01": "NOT IN TRANSCRIPT"}
+    items = [g for g in gold if g.id in {"q01", "u01", "q43"}]
+    replies = {"q01": "Gigascale invests in companies fighting climate change. [1]", "u01": "NOT IN TRANSCRIPT",
+               "q43": "He started working on AI at Facebook in 2013, when the FAIR lab was launched."}
     saved = tmp_path / "report.json"
     rows = [{"id": i, "raw": r} for i, r in replies.items()]
     saved.write_text(json.dumps({"meta": {"model": "m"}, "results": {"whole": {"rows": rows}}}))
@@ -145,6 +146,8 @@ def test_a_saved_run_is_replayed_through_todays_verification(tmp_path, settings,
     assert by_id["q01"]["raw"] == replies["q01"] and not by_id["q01"]["abstained"]
     assert by_id["q01"]["facts_right"] and by_id["q01"]["cites_gold"]  # re-attributed to 00:00:35
     assert by_id["u01"]["abstained"]
+    assert by_id["q43"]["cited_in_window"] and "cited_in_window" not in by_id["q01"]  # a time question, cited inside
+    assert (summarize(out)["window_questions"], summarize(out)["cited_in_window"]) == (1, 1)
     with pytest.raises(EvalError, match="no reply for question 'q99'"):
         replay.select("q99")
     (tmp_path / "bad.json").write_text("{}")

@@ -12,6 +12,7 @@ COLUMNS = [
     ("recall@1", "R@1"), ("recall@3", "R@3"), ("recall@5", "R@5"), ("mrr", "MRR"),
     ("facts_right", "Facts"), ("token_f1", "F1"), ("similarity", "Sim"), ("citation_accuracy", "CiteAcc"),
     ("citation_precision", "CitePrec"), ("model_marker_accuracy", "ModelMarks"), ("sentence_support", "Support"),
+    ("cited_in_window", "InWindow"), ("window_questions", "TimeQ"),
     ("refusal_precision", "RefP"), ("refusal_recall", "RefR"), ("refusal_f1", "RefF1"),
     ("false_abstention_rate", "FalseAbst"), ("answered_pct", "Answered%"),
     ("ttft_p50_ms", "TTFT p50"), ("ttft_p95_ms", "TTFT p95"), ("total_p50_ms", "Total p50"), ("total_p95_ms", "Total p95"),

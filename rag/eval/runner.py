@@ -9,6 +9,7 @@ from rag.eval.gold import GoldItem
 from rag.eval.metrics import (abstention_scores, chunk_has_gold, matches, mean, percentile, recall_at_k,
                               reciprocal_rank, token_f1, facts_right)
 from rag.pipeline import Pipeline, search_query
+from rag.segments import segment_key
 
 
 @dataclass(frozen=True)
@@ -83,6 +84,10 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
             "citations": [c.to_json() for c in answer.citations],
             "ttft_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms.get("total"),
         }
+        if answer.trace and answer.trace.context == "focus":  # a time, neighbour or speaker question
+            window = {seg.key for p in answer.trace.passages for seg in p}
+            row["cited_in_window"] = bool(answer.citations) and all(
+                segment_key(c.source, c.seconds, c.text) in window for c in answer.citations)
         sentences = answer.sentences if not answer.abstained else ()
         row["supported_sentences"] = sum(s.supported for s in sentences)
         row["sentences"] = len(sentences)
@@ -133,6 +138,8 @@ def summarize(rows: Sequence[dict]) -> dict:
         "citation_accuracy_answered": mean([float(r["cites_gold"]) for r in answered]),
         "citation_precision": cited_gold / len(all_cited) if all_cited else None,
         "model_marker_accuracy": mean([float(x) for x in model_marks]),
+        "window_questions": sum("cited_in_window" in r for r in rows),
+        "cited_in_window": sum(bool(r.get("cited_in_window")) for r in rows),
         "sentence_support": sum(r["supported_sentences"] for r in rows) / sentences if sentences else None,
         "ttft_p50_ms": percentile(ttft, 0.5), "ttft_p95_ms": percentile(ttft, 0.95),
         "total_p50_ms": percentile(totals, 0.5), "total_p95_ms": percentile(totals, 0.95),
