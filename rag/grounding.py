@@ -7,8 +7,8 @@ Facebook (for 9 years)". These pure checks catch the commonest such cases withou
 * every number in a claim (digits or number words) must occur in its evidence or in the question;
 * a terse answer ("Mike Schreer.") must find its own words in the evidence, not only the question's;
 * an answer that only restates the question's own words says nothing;
-* a question asking for a quantity ("how many", "how much", "what percentage") or a year ("what year",
-  "which year") must get an answer that holds one;
+* a question asking for a quantity ("how many", "how much", "what percentage"), a year ("what year",
+  "which year") or a version ("which model version") must get an answer that holds one;
 * "how many X" answered with a count of something else ("How many vacation days?" — "55 plus people")
   does not answer.
 """
@@ -28,6 +28,7 @@ _QUANTITY_Q = re.compile(r"\bhow (?:many|much|long|often)\b|\bwhat (?:percentage
                          r"|\bby how\b", re.I)
 _YEAR_Q = re.compile(r"\b(?:what|which|in what|in which) year\b", re.I)
 _YEAR = re.compile(r"\b(?:1[5-9]|20)\d\d\b")
+_VERSION_Q = re.compile(r"\b(?:which|what)\s+(?:[\w-]+\s+){0,2}version\b", re.I)
 
 
 def numbers(text: str) -> set[str]:
@@ -90,15 +91,19 @@ def counts_what_was_asked(answer: str, question: str, stem) -> bool:
 
 
 def expected_kind(question: str) -> str | None:
-    """"quantity" or "year" when the question asks for one, else None.
+    """"quantity", "year" or "version" when the question asks for one, else None.
 
     >>> expected_kind("How many GPUs does Meta use?"), expected_kind("In what year did he start?")
     ('quantity', 'year')
+    >>> expected_kind("Which Gemini model version is used?"), expected_kind("What does he call the chatbot version?")
+    ('version', None)
     >>> expected_kind("Why did Meta open-source PyTorch?") is None
     True
     """
     if _YEAR_Q.search(question):
         return "year"
+    if _VERSION_Q.search(question):
+        return "version"
     if _QUANTITY_Q.search(question):
         return "quantity"
     return None
@@ -114,6 +119,8 @@ def has_kind(answer: str, kind: str | None) -> bool:
     """
     if kind == "year":
         return bool(_YEAR.search(answer))
+    if kind == "version":  # "2.5", "v3", "GPT-4o": a version names itself with a digit
+        return bool(re.search(r"\d", answer))
     if kind == "quantity":
         return bool(numbers(answer)) or bool(re.search(r"\b(?:few|several|dozens|hundreds|thousands|millions|billions)\b",
                                                       answer, re.I))
