@@ -50,6 +50,21 @@ def search_query(question: str, history: Sequence[tuple[str, str]]) -> str:
     return question
 
 
+_SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
+                          r"can|could|should|would)\b", re.I)
+
+
+def question_parts(question: str) -> int:
+    """How many things a question asks: one, plus one per coordinated question ("…, and why?").
+
+    >>> question_parts("What did he say?"), question_parts("Who is he, and what does his firm back?")
+    (1, 2)
+    >>> question_parts("Should a CTO err toward too much or too little, and why?")
+    2
+    """
+    return 1 + len(_SECOND_PART.findall(question))
+
+
 def says_dont_know(text: str) -> bool:
     """True when the model's reply is a refusal rather than an answer."""
     return NO_ANSWER.lower() in text.lower() or bool(_DONT_KNOW.search(text))
@@ -260,6 +275,17 @@ class Pipeline:
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
+    def _needed(self, drafts: Sequence, sentences: Sequence[AnswerSentence], question: str) -> list:
+        """The drafts an answer needs: all of them, unless more supported sentences were written than the
+        question has parts plus one; then those closest to the question, in the answer's order."""
+        most = question_parts(question) + 1
+        supported = [i for i, s in enumerate(sentences) if s.supported]
+        if len(supported) <= most:
+            return list(drafts)
+        vectors = self.embedder.encode_cached([question] + [drafts[i].text for i in supported])
+        closest = sorted(supported, key=lambda i: -float(vectors[1 + supported.index(i)] @ vectors[0]))[:most]
+        return [d for i, d in enumerate(drafts) if i in closest or not sentences[i].supported]
+
     def _threshold(self, trace: Trace) -> float:
         """The support threshold: lower when every sentence shown comes from captions or speech recognition."""
         formats = {t.title: t.format for t in self.transcripts}
@@ -280,6 +306,11 @@ class Pipeline:
         if not any(s.supported for s in sentences):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason="no sentence of the model's answer is supported by the transcript", **base)
+        kept = self._needed(drafts, sentences, base["question"])
+        if len(kept) < len(drafts):  # padding left out: verify what stays, so the citations are its own
+            trace = replace(trace, drafts=tuple(kept))
+            sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached, self._threshold(trace),
+                                          question=base["question"])
         said = " ".join(s.text for s in sentences if s.supported)
         if restates(said, base["question"], content_words):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,

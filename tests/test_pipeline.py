@@ -47,6 +47,18 @@ def test_a_true_sentence_about_something_else_abstains(scripted_pipeline):
     assert unrelated.abstained and "not about the question" in unrelated.reason
 
 
+def test_padding_sentences_are_left_out(scripted_pipeline):
+    reply = ("Gigascale invests in companies that use technology to fight climate change. "
+             "Mike Schreer was CTO at Facebook for nine years. "
+             "Meta went from leasing data centers to designing nearly all its data center equipment.")
+    a = scripted_pipeline(reply, context="whole").ask("What does Gigascale invest in?")  # one thing asked
+    assert len(a.sentences) == 2 and all(s.supported for s in a.sentences)
+    assert a.sentences[0].text.startswith("Gigascale") and a.citations[0].timestamp == "00:00:35"
+    assert len(a.trace.drafts) == 2 and a.raw == reply  # what the model wrote stays on record
+    two = scripted_pipeline(reply, context="whole").ask("What does Gigascale invest in, and who founded it?")
+    assert len(two.sentences) == 3
+
+
 def test_a_count_of_something_else_abstains(scripted_pipeline):
     reply = "He was CTO at Facebook for 9 years. [1]"
     right = scripted_pipeline(reply).ask("How many years was Mike Schreer the CTO of Facebook?")
