@@ -50,12 +50,14 @@ class Trace:
         hits: the retrieved passages, best first.
         passages: what the model was shown, by number: `passages[n - 1]` is what `[n]` refers to.
         drafts: the model's answer sentences as parsed, with the numbers it cited itself.
+        first_reply: on a second look (caption text), the whole-transcript reply that verification refused.
     """
 
     context: str
     hits: tuple = ()
     passages: tuple = ()
     drafts: tuple = ()
+    first_reply: str = ""
 
     def model_cited(self) -> tuple:
         """The sentences the model's own markers pointed at, before verification."""

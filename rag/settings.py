@@ -97,6 +97,8 @@ class Settings:
     # caption and speech-recognition text (SRT, WebVTT, caption/Whisper JSON) is noisy and fragmentary:
     # the same check scores a right answer lower there (measured on seeds/qa-captions.jsonl)
     caption_support_threshold: float = 0.48
+    # caption text: when verification refuses the whole-transcript answer, ask once more from the top-k passages
+    second_look: bool = True
     history_turns: int = 2
 
     def __post_init__(self) -> None:

@@ -15,18 +15,28 @@ SEED_TITLE = "The role of the CTO in the AI era"
 
 
 class ScriptedLLM:
-    """A deterministic stand-in for the answer model: replies with a fixed text, records prompts."""
+    """A deterministic stand-in for the answer model: replies with a fixed text (or, call by call, with the
+    texts of a list, the last one repeating), records prompts."""
 
     name = "scripted"
 
-    def __init__(self, reply: str):
-        self.reply = reply
+    def __init__(self, reply: str | list[str]):
+        self.replies = [reply] if isinstance(reply, str) else list(reply)
         self.prompts: list[list[dict]] = []
+
+    @property
+    def reply(self) -> str:
+        return self.replies[0]
+
+    @reply.setter
+    def reply(self, text: str) -> None:
+        self.replies = [text]
 
     def generate(self, messages: list[dict], cached_prefix: int = 0) -> Iterator[str]:
         self.prompts.append(messages)
-        for i in range(0, len(self.reply), 7):
-            yield self.reply[i : i + 7]
+        reply = self.replies[min(len(self.prompts), len(self.replies)) - 1]
+        for i in range(0, len(reply), 7):
+            yield reply[i : i + 7]
 
 
 @pytest.fixture(scope="session")
@@ -75,7 +85,7 @@ def scripted_pipeline(settings, embedder, seed_index):
     """A pipeline whose answer model is scripted per test: `scripted_pipeline("reply")`."""
     from rag.pipeline import Pipeline
 
-    def make(reply: str, **changes):
+    def make(reply: str | list[str], **changes):
         return Pipeline(settings.with_(**changes), embedder=embedder, llm=ScriptedLLM(reply), index=seed_index)
 
     return make

@@ -138,7 +138,7 @@ def test_a_saved_run_is_replayed_through_todays_verification(tmp_path, settings,
     rows = [{"id": i, "raw": r} for i, r in replies.items()]
     saved.write_text(json.dumps({"meta": {"model": "m"}, "results": {"whole": {"rows": rows}}}))
     model, run, loaded = load_run(saved)
-    assert (model, run, loaded) == ("m", "whole", replies)
+    assert (model, run, loaded) == ("m", "whole", {k: [v] for k, v in replies.items()})
     replay = ReplayGenerator(loaded, model)
     pipeline = Pipeline(settings, embedder=embedder, llm=replay, index=seed_index)
     out = evaluate(pipeline, items, EvalConfig("hybrid", 5, "whole"), progress=False,

@@ -59,6 +59,27 @@ def test_padding_sentences_are_left_out(scripted_pipeline):
     assert len(two.sentences) == 3
 
 
+def test_caption_text_gets_a_second_look_when_verification_refuses(settings, embedder):
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    replies = ["The policies are kept on a shared drive in Word documents.", "In PDF files [1]."]
+    p = Pipeline(settings.with_(paths=(captions,), context="whole"), embedder=embedder, llm=ScriptedLLM(replies))
+    a = p.ask("In what form is the HR policy information available to the first chatbot?")
+    assert not a.abstained and a.trace.context == "retrieve" and a.trace.first_reply == replies[0]
+    assert len(p.llm.prompts) == 2 and "00:00:27" in [c.timestamp for c in a.citations]
+    off = Pipeline(settings.with_(paths=(captions,), context="whole", second_look=False), embedder=embedder,
+                   llm=ScriptedLLM(replies))
+    assert off.ask("In what form is the HR policy information available to the first chatbot?").abstained
+
+
+def test_the_summary_gets_no_second_look(scripted_pipeline):
+    p = scripted_pipeline(["Gigascale invests in oil and gas drilling in Texas.", "Climate tech [1]."], context="whole")
+    a = p.ask("What does Gigascale invest in?")
+    assert a.abstained and len(p.llm.prompts) == 1  # punctuated text: the refusal stands
+
+
 def test_a_count_of_something_else_abstains(scripted_pipeline):
     reply = "He was CTO at Facebook for 9 years. [1]"
     right = scripted_pipeline(reply).ask("How many years was Mike Schreer the CTO of Facebook?")

@@ -16,30 +16,34 @@ from rag.errors import EvalError
 
 
 class ReplayGenerator:
-    """A `Generator` that answers with the reply recorded for the question selected by `select(id)`."""
+    """A `Generator` that gives, call by call, the replies recorded for the question selected by `select(id)`
+    (the whole-transcript reply a second look replaced, if any, then the answer's), then nothing."""
 
-    def __init__(self, replies: dict[str, str], name: str):
+    def __init__(self, replies: dict[str, list[str]], name: str):
         self.replies = replies
         self.name = f"{name} (replayed)"
-        self._current: str | None = None
+        self._turns: list[str] | None = None
 
     def select(self, id: str) -> None:
         if id not in self.replies:
             raise EvalError(f"the saved run has no reply for question {id!r}")
-        self._current = id
+        self._turns = list(self.replies[id])
 
     def generate(self, messages: list[dict], cached_prefix: int = 0) -> Iterator[str]:
-        if self._current is None:
+        if self._turns is None:
             raise EvalError("no question selected for replay")
-        yield self.replies[self._current]
+        yield self._turns.pop(0) if self._turns else ""
 
 
-def load_run(path: str | Path) -> tuple[str, str, dict[str, str]]:
-    """(model name, configuration name, recorded reply per question id) of the first run in a report.json."""
+def load_run(path: str | Path) -> tuple[str, str, dict[str, list[str]]]:
+    """(model name, configuration name, recorded replies per question id, in the order they were generated)
+    of the first run in a report.json."""
     p = Path(path)
     try:
         saved = json.loads(p.read_text("utf-8"))
         name, run = next(iter(saved["results"].items()))
-        return saved["meta"]["model"], name, {r["id"]: r.get("raw") or "" for r in run["rows"]}
+        replies = {r["id"]: ([r["first_reply"]] if r.get("first_reply") else []) + [r.get("raw") or ""]
+                   for r in run["rows"]}
+        return saved["meta"]["model"], name, replies
     except (OSError, ValueError, KeyError, StopIteration, AttributeError) as exc:
         raise EvalError(f"{path}: not a saved evaluation report ({exc})") from None
