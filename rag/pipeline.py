@@ -158,10 +158,10 @@ class Pipeline:
                                          for _, group in evidence_units([(s,) for s in numbered])])
         return self
 
-    def retrieve(self, question: str, k: int | None = None, retriever: str | None = None,
+    def retrieve(self, question: str, k: int | None = None, retrieval: str | None = None,
                  source: str | None = None) -> list[Hit]:
         """The top-k passages for a question, optionally from one transcript (by title)."""
-        mode = retriever or self.settings.retrieval
+        mode = retrieval or self.settings.retrieval
         return self.retriever_for(mode).search(check_question(question), k or self.settings.top_k, source)
 
     def transcripts_for(self, source: str | None) -> list:
@@ -196,11 +196,11 @@ class Pipeline:
             self._retrievers, self._whole_tokens = {}, {}
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
-            top_k: int | None = None, retriever: str | None = None, source: str | None = None,
+            top_k: int | None = None, retrieval: str | None = None, source: str | None = None,
             context: str | None = None) -> Answer:
         """Answer a question and return the structured, verified answer (per-call overrides optional)."""
         answer = None
-        for event in self.stream(question, history, id=id, top_k=top_k, retriever=retriever, source=source,
+        for event in self.stream(question, history, id=id, top_k=top_k, retrieval=retrieval, source=source,
                                  context=context):
             if isinstance(event, Answer):
                 answer = event
@@ -208,7 +208,7 @@ class Pipeline:
         return answer
 
     def stream(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
-               top_k: int | None = None, retriever: str | None = None,
+               top_k: int | None = None, retrieval: str | None = None,
                source: str | None = None, context: str | None = None) -> Iterator[str | Answer]:
         """Yield the model's text pieces as they come, then the final `Answer`.
 
@@ -217,7 +217,7 @@ class Pipeline:
             history: earlier (question, answer text) turns, oldest first.
             id: an identifier carried into the answer (batch and evaluation runs).
             top_k: passages to retrieve for this call (default: settings).
-            retriever: "dense" or "hybrid" for this call (default: settings).
+            retrieval: "dense" or "hybrid" for this call (default: settings).
             source: search only the transcript with this title (default: all).
             context: "whole", "retrieve" or "auto" for this call (default: settings).
 
@@ -228,7 +228,7 @@ class Pipeline:
         question = check_question(question)
         history = list(history)[-self.settings.history_turns:] if self.settings.history_turns else []
         searched = search_query(question, history)
-        hits = self.retrieve(searched, top_k, retriever, source)
+        hits = self.retrieve(searched, top_k, retrieval, source)
         t_retrieved = time.perf_counter()
         timings = {"retrieve": (t_retrieved - t0) * 1000}
         best = max((h.score for h in hits), default=0.0)  # fused (hybrid) order need not put it first

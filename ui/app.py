@@ -131,14 +131,14 @@ def build_demo(pipeline: Pipeline, transcriber=None):
             messages.append({"role": "assistant", "content": streaming_html(pending[1]) if pending[1] else "…"})
         return messages
 
-    def respond(question: str, state: list[dict], top_k: int, retriever: str, source: str):
+    def respond(question: str, state: list[dict], top_k: int, retrieval: str, source: str):
         state = list(state or [])
         if not (question or "").strip():
             raise gr.Error("Type a question about the transcript first.")
         text = ""
         try:
             yield "", chat_view(state, (question, text)), state
-            for event in pipeline.stream(question, _history(state), top_k=int(top_k), retriever=retriever,
+            for event in pipeline.stream(question, _history(state), top_k=int(top_k), retrieval=retrieval,
                                          source=None if source in (None, ALL) else source):
                 if isinstance(event, str):
                     text += event
@@ -218,7 +218,7 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                 clear = gr.Button("New chat", elem_id="new-chat")
                 with gr.Accordion("Settings", open=False):
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to retrieve (top-k)")
-                    retriever = gr.Dropdown(["dense", "hybrid"], value=settings.retrieval, label="Retriever")
+                    retrieval = gr.Dropdown(["dense", "hybrid"], value=settings.retrieval, label="Retriever")
                     gr.Markdown(f"Answer model: `{pipeline.llm.name}`, context: "
                                 f"`{pipeline.context_for(None)}` (set with `--model`, `--engine`, `--context` at start-up)")
                 with gr.Accordion("Add a transcript or a recording", open=False):
@@ -240,7 +240,7 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                                 js_on_load=None)
         file.upload(upload, file, [panel, source, added], api_visibility="private")
         stop_button.click(cancel, None, None, queue=False, api_visibility="private")
-        inputs = [box, state, top_k, retriever, source]
+        inputs = [box, state, top_k, retrieval, source]
         outputs = [box, chat, state]
         box.submit(respond, inputs, outputs, api_visibility="private")
         send.click(respond, inputs, outputs, api_visibility="private")

@@ -16,32 +16,32 @@ from rag.segments import segment_key
 class EvalConfig:
     """One way of answering: what the model reads, which retriever and how many passages."""
 
-    retriever: str
+    retrieval: str
     k: int
     context: str = "retrieve"
 
     @property
     def name(self) -> str:
-        return "whole" if self.context == "whole" else f"{self.retriever}-k{self.k}"
+        return "whole" if self.context == "whole" else f"{self.retrieval}-k{self.k}"
 
 
 def compare_configs(default: EvalConfig) -> list[EvalConfig]:
     """The configurations `--compare` runs: the default, the whole transcript, dense and hybrid at k=3 and k=5."""
-    grid = [EvalConfig(default.retriever, default.k, "whole")]
+    grid = [EvalConfig(default.retrieval, default.k, "whole")]
     grid += [EvalConfig(r, k) for r in ("dense", "hybrid") for k in (3, 5)]
     return [default] + [c for c in grid if c.name != default.name]
 
 
-def retrieval_row(pipeline: Pipeline, item: GoldItem, searched: str, retriever: str, hits=None) -> dict:
+def retrieval_row(pipeline: Pipeline, item: GoldItem, searched: str, retrieval: str, hits=None) -> dict:
     """Retrieval metrics of one answerable question (top 5 chunks; the answer's own hits when it has 5)."""
-    hits = list(hits)[:5] if hits is not None and len(hits) >= 5 else pipeline.retrieve(searched, 5, retriever)
+    hits = list(hits)[:5] if hits is not None and len(hits) >= 5 else pipeline.retrieve(searched, 5, retrieval)
     ranked = [[s.start for s in h.chunk.sentences] for h in hits]
     gold = item.seconds
     return {"recall@1": recall_at_k(ranked, gold, 1), "recall@3": recall_at_k(ranked, gold, 3),
             "recall@5": recall_at_k(ranked, gold, 5), "mrr": reciprocal_rank(ranked, gold)}
 
 
-def evaluate_retrieval(pipeline: Pipeline, gold: Sequence[GoldItem], retriever: str = "dense") -> dict:
+def evaluate_retrieval(pipeline: Pipeline, gold: Sequence[GoldItem], retrieval: str = "dense") -> dict:
     """Retrieval metrics alone over every answerable question (no answer model needed)."""
     by_id = {g.id: g for g in gold}
     rows = []
@@ -49,7 +49,7 @@ def evaluate_retrieval(pipeline: Pipeline, gold: Sequence[GoldItem], retriever: 
         if not item.answerable:
             continue
         history = [(by_id[item.follows].question, by_id[item.follows].answer)] if item.follows else []
-        rows.append(retrieval_row(pipeline, item, search_query(item.question, history), retriever))
+        rows.append(retrieval_row(pipeline, item, search_query(item.question, history), retrieval))
     return {key: mean([r[key] for r in rows]) for key in ("recall@1", "recall@3", "recall@5", "mrr")}
 
 
@@ -71,7 +71,7 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
         searched = search_query(item.question, history)
         if before is not None:
             before(item)
-        answer = pipeline.ask(item.question, history, id=item.id, top_k=config.k, retriever=config.retriever,
+        answer = pipeline.ask(item.question, history, id=item.id, top_k=config.k, retrieval=config.retrieval,
                               context=config.context)
         answers[item.id] = answer
         gold_s = item.seconds
@@ -93,7 +93,7 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
         row["supported_sentences"] = sum(s.supported for s in sentences)
         row["sentences"] = len(sentences)
         if item.answerable:
-            row.update(retrieval_row(pipeline, item, searched, config.retriever,
+            row.update(retrieval_row(pipeline, item, searched, config.retrieval,
                                      answer.trace.hits if answer.trace else None))
             text = "" if answer.abstained else " ".join(s.text for s in answer.sentences)
             row["token_f1"] = token_f1(text, item.answer)
