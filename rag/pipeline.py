@@ -293,6 +293,22 @@ class Pipeline:
                 and answer.trace.context == "whole" and answer.trace.drafts != ()
                 and best >= self.settings.min_retrieval_score and self._threshold(answer.trace) < self.settings.support_threshold)
 
+    def _topic_grounded(self, said: str, question: str, citations, trace: Trace) -> bool:
+        """When the answer restates two or more of the question's words, at least one of them must occur in the
+        cited sentences or their neighbours ("The budget limit is set to 4 days of sunny weather" cited to a
+        sentence about sunny days, with no budget near it, is refused)."""
+        restated = content_words(said) & content_words(question)
+        if len(restated) < 2:
+            return True
+        flat = [seg for p in trace.passages for seg in p]
+        where = {seg.key: i for i, seg in enumerate(flat)}
+        near = set()
+        for c in citations:
+            i = where.get((c.source, c.seconds, c.text))
+            if i is not None:
+                near |= {flat[j].text for j in range(max(0, i - 1), min(len(flat), i + 2))}
+        return bool(restated & content_words(" ".join(near)))
+
     def _needed(self, drafts: Sequence, sentences: Sequence[AnswerSentence], question: str) -> list:
         """The drafts an answer needs: all of them, unless more supported sentences were written than the
         question has parts plus one; then those closest to the question, in the answer's order."""
@@ -344,6 +360,9 @@ class Pipeline:
                 return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                               trace=trace, reason=f"the sentences the answer rests on are not about the question "
                                                   f"(similarity {related:.2f} < {self.settings.min_evidence_score})", **base)
+        if trace.context in ("whole", "retrieve") and not self._topic_grounded(said, base["question"], citations, trace):
+            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
+                          trace=trace, reason="the answer's subject, taken from the question, is not in the sentences it rests on", **base)
         kind = expected_kind(base["question"])
         if not has_kind(said, kind):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,

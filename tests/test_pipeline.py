@@ -74,6 +74,20 @@ def test_caption_text_gets_a_second_look_when_verification_refuses(settings, emb
     assert off.ask("In what form is the HR policy information available to the first chatbot?").abstained
 
 
+def test_an_answer_whose_subject_is_nowhere_near_its_evidence_abstains(settings, embedder):
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    p = Pipeline(settings.with_(paths=(captions,), context="whole", second_look=False), embedder=embedder,
+                 llm=ScriptedLLM("The budget limit is set to 4 days of sunny weather."))
+    a = p.ask("What budget limit is set for the London trip?")  # the captions mention no budget limit
+    assert a.abstained and "subject" in a.reason
+    p = Pipeline(settings.with_(paths=(captions,), context="whole", second_look=False), embedder=embedder,
+                 llm=ScriptedLLM("The trip to London is for 7 days, with at least 4 sunny days."))
+    assert not p.ask("How long is the London trip in the travel assistant example?").abstained
+
+
 def test_the_summary_gets_no_second_look(scripted_pipeline):
     p = scripted_pipeline(["Gigascale invests in oil and gas drilling in Texas.", "Climate tech [1]."], context="whole")
     a = p.ask("What does Gigascale invest in?")
