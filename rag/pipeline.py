@@ -333,39 +333,42 @@ class Pipeline:
         if not raw or says_dont_know(raw):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings, trace=trace,
                           reason="the model found no answer in the transcript", **base)
+        question = base["question"]
         drafts = parse_answer(raw, len(trace.passages))
         trace = replace(trace, drafts=tuple(drafts))
         sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, self._threshold(trace),
-                                      question=base["question"])
-        if not any(s.supported for s in sentences):
+                                      question=question)
+        if any(s.supported for s in sentences):
+            kept = self._needed(drafts, sentences, question)
+            if len(kept) < len(drafts):  # padding left out: verify what stays, so the citations are its own
+                trace = replace(trace, drafts=tuple(kept))
+                sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached,
+                                              self._threshold(trace), question=question)
+        reason = self._refusal(question, sentences, citations, trace)
+        if reason:
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
-                          trace=trace, reason="no sentence of the model's answer is supported by the transcript", **base)
-        kept = self._needed(drafts, sentences, base["question"])
-        if len(kept) < len(drafts):  # padding left out: verify what stays, so the citations are its own
-            trace = replace(trace, drafts=tuple(kept))
-            sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached, self._threshold(trace),
-                                          question=base["question"])
-        said = " ".join(s.text for s in sentences if s.supported)
-        if restates(said, base["question"], content_words):
-            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
-                          trace=trace, reason="the answer only restates the question", **base)
-        if not counts_what_was_asked(said, base["question"], stem):
-            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
-                          trace=trace, reason="the answer counts something other than what the question asks", **base)
-        if trace.context in ("whole", "retrieve"):  # a time or speaker question is about a place, not a topic
-            evidence = " ".join(c.text for c in citations)
-            vectors = self.embedder.encode_cached([base["question"], evidence])
-            related = float(vectors[0] @ vectors[1])
-            if related < self.settings.min_evidence_score:
-                return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
-                              trace=trace, reason=f"the sentences the answer rests on are not about the question "
-                                                  f"(similarity {related:.2f} < {self.settings.min_evidence_score})", **base)
-        if trace.context in ("whole", "retrieve") and not self._topic_grounded(said, base["question"], citations, trace):
-            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
-                          trace=trace, reason="the answer's subject, taken from the question, is not in the sentences it rests on", **base)
-        kind = expected_kind(base["question"])
-        if not has_kind(said, kind):
-            return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
-                          trace=trace, reason=f"the question asks for a {kind}; the supported answer gives none", **base)
+                          trace=trace, reason=reason, **base)
         return Answer(text=render(sentences, citations), abstained=False, citations=citations,
                       sentences=sentences, raw=raw, timings_ms=timings, trace=trace, **base)
+
+    def _refusal(self, question: str, sentences: Sequence[AnswerSentence], citations, trace: Trace) -> str:
+        """Why a verified answer does not answer the question ("" when it does), checked in this order."""
+        if not any(s.supported for s in sentences):
+            return "no sentence of the model's answer is supported by the transcript"
+        said = " ".join(s.text for s in sentences if s.supported)
+        if restates(said, question, content_words):
+            return "the answer only restates the question"
+        if not counts_what_was_asked(said, question, stem):
+            return "the answer counts something other than what the question asks"
+        if trace.context in ("whole", "retrieve"):  # a time or speaker question is about a place, not a topic
+            vectors = self.embedder.encode_cached([question, " ".join(c.text for c in citations)])
+            related = float(vectors[0] @ vectors[1])
+            if related < self.settings.min_evidence_score:
+                return (f"the sentences the answer rests on are not about the question "
+                        f"(similarity {related:.2f} < {self.settings.min_evidence_score})")
+            if not self._topic_grounded(said, question, citations, trace):
+                return "the answer's subject, taken from the question, is not in the sentences it rests on"
+        kind = expected_kind(question)
+        if not has_kind(said, kind):
+            return f"the question asks for a {kind}; the supported answer gives none"
+        return ""
