@@ -9,12 +9,12 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace
-from rag.citations import content_words, evidence_units, parse_answer, stem, verify
+from rag.checks import needed, refusal
+from rag.citations import evidence_units, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
 from rag.focus import find_focus
-from rag.grounding import counts_what_was_asked, expected_kind, has_kind, restates
 from rag.prompt import NO_ANSWER, build_messages, build_whole_messages
 from rag.chunker import Hit
 from rag.retriever import Retriever
@@ -48,21 +48,6 @@ def search_query(question: str, history: Sequence[tuple[str, str]]) -> str:
     if history and len(question.split()) <= 12 and _FOLLOW_UP.search(question):
         return f"{history[-1][0]} {question}"
     return question
-
-
-_SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
-                          r"can|could|should|would)\b", re.I)
-
-
-def question_parts(question: str) -> int:
-    """How many things a question asks: one, plus one per coordinated question ("…, and why?").
-
-    >>> question_parts("What did he say?"), question_parts("Who is he, and what does his firm back?")
-    (1, 2)
-    >>> question_parts("Should a CTO err toward too much or too little, and why?")
-    2
-    """
-    return 1 + len(_SECOND_PART.findall(question))
 
 
 def says_dont_know(text: str) -> bool:
@@ -293,33 +278,6 @@ class Pipeline:
                 and answer.trace.context == "whole" and answer.trace.drafts != ()
                 and best >= self.settings.min_retrieval_score and self._threshold(answer.trace) < self.settings.support_threshold)
 
-    def _topic_grounded(self, said: str, question: str, citations, trace: Trace) -> bool:
-        """When the answer restates two or more of the question's words, at least one of them must occur in the
-        cited sentences or their neighbours ("The budget limit is set to 4 days of sunny weather" cited to a
-        sentence about sunny days, with no budget near it, is refused)."""
-        restated = content_words(said) & content_words(question)
-        if len(restated) < 2:
-            return True
-        flat = [seg for p in trace.passages for seg in p]
-        where = {seg.key: i for i, seg in enumerate(flat)}
-        near = set()
-        for c in citations:
-            i = where.get((c.source, c.seconds, c.text))
-            if i is not None:
-                near |= {flat[j].text for j in range(max(0, i - 1), min(len(flat), i + 2))}
-        return bool(restated & content_words(" ".join(near)))
-
-    def _needed(self, drafts: Sequence, sentences: Sequence[AnswerSentence], question: str) -> list:
-        """The drafts an answer needs: all of them, unless more supported sentences were written than the
-        question has parts plus one; then those closest to the question, in the answer's order."""
-        most = question_parts(question) + 1
-        supported = [i for i, s in enumerate(sentences) if s.supported]
-        if len(supported) <= most:
-            return list(drafts)
-        vectors = self.embedder.encode_cached([question] + [drafts[i].text for i in supported])
-        closest = sorted(supported, key=lambda i: -float(vectors[1 + supported.index(i)] @ vectors[0]))[:most]
-        return [d for i, d in enumerate(drafts) if i in closest or not sentences[i].supported]
-
     def _threshold(self, trace: Trace) -> float:
         """The support threshold: lower when every sentence shown comes from captions or speech recognition."""
         formats = {t.title: t.format for t in self.transcripts}
@@ -339,36 +297,15 @@ class Pipeline:
         sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, self._threshold(trace),
                                       question=question)
         if any(s.supported for s in sentences):
-            kept = self._needed(drafts, sentences, question)
+            kept = needed(drafts, sentences, question, self.embedder.encode_cached)
             if len(kept) < len(drafts):  # padding left out: verify what stays, so the citations are its own
                 trace = replace(trace, drafts=tuple(kept))
                 sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached,
                                               self._threshold(trace), question=question)
-        reason = self._refusal(question, sentences, citations, trace)
+        reason = refusal(question, sentences, citations, trace.passages, trace.context in ("whole", "retrieve"),
+                         self.embedder.encode_cached, self.settings.min_evidence_score)
         if reason:
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason=reason, **base)
         return Answer(text=render(sentences, citations), abstained=False, citations=citations,
                       sentences=sentences, raw=raw, timings_ms=timings, trace=trace, **base)
-
-    def _refusal(self, question: str, sentences: Sequence[AnswerSentence], citations, trace: Trace) -> str:
-        """Why a verified answer does not answer the question ("" when it does), checked in this order."""
-        if not any(s.supported for s in sentences):
-            return "no sentence of the model's answer is supported by the transcript"
-        said = " ".join(s.text for s in sentences if s.supported)
-        if restates(said, question, content_words):
-            return "the answer only restates the question"
-        if not counts_what_was_asked(said, question, stem):
-            return "the answer counts something other than what the question asks"
-        if trace.context in ("whole", "retrieve"):  # a time or speaker question is about a place, not a topic
-            vectors = self.embedder.encode_cached([question, " ".join(c.text for c in citations)])
-            related = float(vectors[0] @ vectors[1])
-            if related < self.settings.min_evidence_score:
-                return (f"the sentences the answer rests on are not about the question "
-                        f"(similarity {related:.2f} < {self.settings.min_evidence_score})")
-            if not self._topic_grounded(said, question, citations, trace):
-                return "the answer's subject, taken from the question, is not in the sentences it rests on"
-        kind = expected_kind(question)
-        if not has_kind(said, kind):
-            return f"the question asks for a {kind}; the supported answer gives none"
-        return ""

@@ -1,0 +1,95 @@
+"""Does a verified answer answer the question? The checks after verification, in the order they run.
+
+Verification (rag/citations.py) ties each answer sentence to the transcript sentences that support it.
+A supported answer can still miss the question: restate it, count something else, rest on sentences about
+another topic, or pad a one-part question with three sentences. These checks are pure: the embedder's
+`encode` is passed in.
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Sequence
+
+from rag.answer import AnswerSentence, Citation
+from rag.citations import DraftSentence, content_words, stem
+from rag.embedder import Encode
+from rag.grounding import counts_what_was_asked, expected_kind, has_kind, restates
+from rag.segments import Segment, segment_key
+
+_SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
+                          r"can|could|should|would)\b", re.I)
+
+
+def question_parts(question: str) -> int:
+    """How many things a question asks: one, plus one per coordinated question ("…, and why?").
+
+    >>> question_parts("What did he say?"), question_parts("Who is he, and what does his firm back?")
+    (1, 2)
+    >>> question_parts("Should a CTO err toward too much or too little, and why?")
+    2
+    """
+    return 1 + len(_SECOND_PART.findall(question))
+
+
+def needed(drafts: Sequence[DraftSentence], sentences: Sequence[AnswerSentence], question: str,
+           encode: Encode) -> list[DraftSentence]:
+    """The drafts an answer needs: all of them, unless more supported sentences were written than the
+    question has parts plus one; then those closest to the question, in the answer's order (and the
+    unsupported ones, which are listed apart anyway)."""
+    most = question_parts(question) + 1
+    supported = [i for i, s in enumerate(sentences) if s.supported]
+    if len(supported) <= most:
+        return list(drafts)
+    vectors = encode([question] + [drafts[i].text for i in supported])
+    closeness = {i: float(vectors[1 + n] @ vectors[0]) for n, i in enumerate(supported)}
+    closest = sorted(supported, key=lambda i: -closeness[i])[:most]
+    return [d for i, d in enumerate(drafts) if i in closest or not sentences[i].supported]
+
+
+def topic_grounded(said: str, question: str, citations: Sequence[Citation],
+                   passages: Sequence[Sequence[Segment]]) -> bool:
+    """When the answer restates two or more of the question's words, at least one of them must occur in the
+    cited sentences or their neighbours ("The budget limit is set to 4 days of sunny weather" cited to a
+    sentence about sunny days, with no budget near it, does not answer "What budget limit is set?")."""
+    restated = content_words(said) & content_words(question)
+    if len(restated) < 2:
+        return True
+    flat = [seg for p in passages for seg in p]
+    where = {seg.key: i for i, seg in enumerate(flat)}
+    near = set()
+    for c in citations:
+        i = where.get(segment_key(c.source, c.seconds, c.text))
+        if i is not None:
+            near |= {flat[j].text for j in range(max(0, i - 1), min(len(flat), i + 2))}
+    return bool(restated & content_words(" ".join(near)))
+
+
+def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Sequence[Citation],
+            passages: Sequence[Sequence[Segment]], by_topic: bool, encode: Encode, min_evidence_score: float) -> str:
+    """Why a verified answer does not answer the question ("" when it does), the first reason found.
+
+    Args:
+        by_topic: the question is about a topic (not a time, neighbour or speaker window): its answer must
+            rest on sentences about that topic.
+        min_evidence_score: the least cosine between the question and the cited sentences.
+    """
+    if not any(s.supported for s in sentences):
+        return "no sentence of the model's answer is supported by the transcript"
+    said = " ".join(s.text for s in sentences if s.supported)
+    if restates(said, question, content_words):
+        return "the answer only restates the question"
+    if not counts_what_was_asked(said, question, stem):
+        return "the answer counts something other than what the question asks"
+    if by_topic:
+        vectors = encode([question, " ".join(c.text for c in citations)])
+        related = float(vectors[0] @ vectors[1])
+        if related < min_evidence_score:
+            return (f"the sentences the answer rests on are not about the question "
+                    f"(similarity {related:.2f} < {min_evidence_score})")
+        if not topic_grounded(said, question, citations, passages):
+            return "the answer's subject, taken from the question, is not in the sentences it rests on"
+    kind = expected_kind(question)
+    if not has_kind(said, kind):
+        return f"the question asks for a {kind}; the supported answer gives none"
+    return ""
