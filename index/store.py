@@ -16,6 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.chunker import Chunk
+from rag.files import atomic_write, file_sha256
 from rag.errors import IndexStoreError
 from rag.segments import Segment
 
@@ -66,32 +67,6 @@ class VectorIndex:
         return [(self.chunks[i], float(s)) for i, s in zip(ids[0], scores[0]) if i >= 0]
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 20):
-            digest.update(block)
-    return digest.hexdigest()
-
-
-def _atomic_write(path: Path, data: bytes) -> None:
-    """Write `data` to `path` all or nothing: a temporary file (unique per process) renamed into place.
-
-    Raises:
-        OSError: when the write fails (a full disk, a read-only folder); the temporary file is removed.
-    """
-    tmp = path.with_name(f"{path.name}.{os.getpid()}.tmp")
-    try:
-        with open(tmp, "wb") as f:
-            f.write(data)
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(tmp, path)
-    except BaseException:  # a full disk or an interrupt: leave no half-written file behind
-        tmp.unlink(missing_ok=True)
-        raise
-
-
 def _alive(pid: int) -> bool:
     try:
         os.kill(pid, 0)
@@ -134,12 +109,12 @@ def save_index(folder: Path, index: VectorIndex, manifest: Manifest) -> Manifest
     (folder / "manifest.json").unlink(missing_ok=True)  # an index without a manifest is never loaded
     vectors = faiss.serialize_index(index.faiss).tobytes()
     chunks = "".join(json.dumps(chunk_to_json(c), ensure_ascii=False) + "\n" for c in index.chunks).encode("utf-8")
-    _atomic_write(folder / "vectors.faiss", vectors)
-    _atomic_write(folder / "chunks.jsonl", chunks)
+    atomic_write(folder / "vectors.faiss", vectors)
+    atomic_write(folder / "chunks.jsonl", chunks)
     manifest = Manifest(**{**asdict(manifest), "chunk_count": len(index.chunks),
                            "vectors_sha256": hashlib.sha256(vectors).hexdigest(),
                            "chunks_sha256": hashlib.sha256(chunks).hexdigest()})
-    _atomic_write(folder / "manifest.json", json.dumps(asdict(manifest), indent=2).encode("utf-8"))
+    atomic_write(folder / "manifest.json", json.dumps(asdict(manifest), indent=2).encode("utf-8"))
     return manifest
 
 
@@ -181,7 +156,7 @@ def load_index(folder: Path, expected: Manifest) -> VectorIndex | None:
         path = folder / name
         if not path.exists():
             raise IndexStoreError(f"{path}: missing")
-        if _sha256(path) != digest:
+        if file_sha256(path) != digest:
             raise IndexStoreError(f"{path}: checksum does not match the manifest")
     try:
         chunks = [chunk_from_json(json.loads(line))

@@ -10,14 +10,14 @@ from __future__ import annotations
 
 import hashlib
 import json
-import os
 import sys
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from rag.errors import ModelError, RagError, TranscriptError
-from rag.media import SAMPLE_RATE, decode, file_sha256, probe
+from rag.files import atomic_write, file_sha256
+from rag.media import SAMPLE_RATE, decode, probe
 from rag.segments import split_sentences
 
 PACKAGED_ASR = "whisper-tiny.en"
@@ -232,6 +232,4 @@ class Transcriber:
 def write_json(path: Path, data: dict) -> None:
     """Write JSON atomically (a temporary file, then a rename)."""
     path.parent.mkdir(parents=True, exist_ok=True)
-    tmp = path.with_name(path.name + ".tmp")
-    tmp.write_text(json.dumps(data, ensure_ascii=False, indent=1), "utf-8")
-    os.replace(tmp, path)
+    atomic_write(path, json.dumps(data, ensure_ascii=False, indent=1).encode("utf-8"))

@@ -8,6 +8,7 @@ sources is persisted with a manifest and rebuilt when any input changes.
 from __future__ import annotations
 
 import hashlib
+import io
 import json
 import os
 import shlex
@@ -21,6 +22,7 @@ from index.store import FORMAT_VERSION, Manifest, VectorIndex, load_index, save_
 from rag.chunker import Chunk, chunk_segments
 from rag.embedder import Embedder
 from rag.errors import IndexStoreError, TranscriptError
+from rag.files import atomic_write
 from rag.formats import load_transcript
 from rag.segments import Transcript
 from rag.settings import Settings, library_paths
@@ -80,13 +82,12 @@ def _embed_cached(t: Transcript, chunks: list[Chunk], embedder: Embedder, settin
             return vectors
     _warn(f"Embedding {len(chunks)} chunks of {t.title!r}...")
     vectors = embedder.encode([c.text for c in chunks], progress=len(chunks) > 200)
-    tmp = path.with_name(f"{path.stem}.{os.getpid()}.tmp.npy")
+    buffer = io.BytesIO()
+    np.save(buffer, vectors, allow_pickle=False)
     try:
         path.parent.mkdir(parents=True, exist_ok=True)
-        np.save(tmp, vectors, allow_pickle=False)
-        os.replace(tmp, path)
+        atomic_write(path, buffer.getvalue(), sync=False)  # a lost cache file is recomputed
     except OSError as exc:  # a read-only or full cache costs speed, never the answer
-        tmp.unlink(missing_ok=True)
         _warn(f"Cannot cache the embeddings in {path.parent} ({exc}); they are computed again at the next start.")
     return vectors
 

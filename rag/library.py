@@ -11,17 +11,16 @@ renamed, and a failed add leaves the library exactly as it was.
 from __future__ import annotations
 
 import fcntl
-import hashlib
 import json
 import os
 import re
-import shutil
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from rag.errors import LibraryError, TranscriptError
+from rag.files import atomic_copy, atomic_write, file_sha256
 from rag.formats import clean_title, load_transcript
 from rag.settings import Settings
 
@@ -111,13 +110,7 @@ class Library:
     def _save(self, entries: list[Entry]) -> None:
         """Write library.json atomically (call with the lock held)."""
         self.folder.mkdir(parents=True, exist_ok=True)
-        tmp = self.index_file.with_name(f"library.json.{os.getpid()}.tmp")
-        try:
-            tmp.write_text(json.dumps([asdict(e) for e in entries], indent=2, ensure_ascii=False), "utf-8")
-            os.replace(tmp, self.index_file)
-        except BaseException:
-            tmp.unlink(missing_ok=True)
-            raise
+        atomic_write(self.index_file, json.dumps([asdict(e) for e in entries], indent=2, ensure_ascii=False).encode("utf-8"))
 
     def add(self, path: str | Path, title: str | None = None, media_url: str | None = None,
             transcriber=None, progress=None) -> Entry:
@@ -145,7 +138,7 @@ class Library:
         if is_recording(src):
             return self._add_recording(src, title, media_url, transcriber, progress)
         transcript = load_transcript(src, title)  # raises before anything is written
-        digest = hashlib.sha256(src.read_bytes()).hexdigest()[:10]
+        digest = file_sha256(src)[:10]
         slug = re.sub(r"[^a-z0-9]+", "-", title.lower()).strip("-")[:40] or "transcript"
         dest = self.folder / "transcripts" / f"{slug}-{digest}{src.suffix}"
         with self._locked():  # another process may be adding too: read, copy and write as one step
@@ -153,16 +146,13 @@ class Library:
             if any(e.title == title for e in entries):
                 raise LibraryError(f"a transcript titled {title!r} is already in the library; "
                                    "pass --title to give this one another name, or remove the old one")
-            tmp = dest.with_name(f"{dest.name}.{os.getpid()}.tmp")
             entry = Entry(title, str(dest), str(src.resolve()), transcript.format, len(transcript.segments),
                           transcript.duration, media_url)
             try:
                 dest.parent.mkdir(parents=True, exist_ok=True)
-                shutil.copyfile(src, tmp)
-                os.replace(tmp, dest)
+                atomic_copy(src, dest)
                 self._save(entries + [entry])
             except OSError as exc:  # a full disk or a read-only library: nothing is left half-done
-                tmp.unlink(missing_ok=True)
                 dest.unlink(missing_ok=True)
                 raise LibraryError(f"cannot add {src.name} to the library in {self.folder} ({exc})") from None
         return entry
@@ -170,7 +160,7 @@ class Library:
     def _add_recording(self, src: Path, title: str, media_url: str | None, transcriber, progress) -> Entry:
         """Transcribe a recording, then keep it and its Whisper JSON side by side, both named by its sha256."""
         from rag.asr import Transcriber, write_json
-        from rag.media import MEDIA_SUFFIXES, file_sha256, probe
+        from rag.media import MEDIA_SUFFIXES, probe
 
         recording = probe(src)  # raises before anything is written
         sha = file_sha256(src)
@@ -186,15 +176,13 @@ class Library:
             try:
                 write_json(transcript_file, data)
                 transcript = load_transcript(transcript_file, title)
-                tmp = copy.with_name(copy.name + ".tmp")
-                shutil.copyfile(src, tmp)
-                os.replace(tmp, copy)
+                atomic_copy(src, copy)
                 entry = Entry(title, str(transcript_file), str(src.resolve()), f"{recording.kind} recording",
                               len(transcript.segments), float(data.get("duration") or transcript.duration),
                               media_url, str(copy))
                 self._save(entries + [entry])
             except BaseException:  # interrupted or failed: leave the library as it was
-                for p in (transcript_file, copy, copy.with_name(copy.name + ".tmp")):
+                for p in (transcript_file, copy):
                     p.unlink(missing_ok=True)
                 raise
         return entry

@@ -7,7 +7,6 @@ track, damaged, truncated) is one TranscriptError naming the file.
 
 from __future__ import annotations
 
-import hashlib
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -58,15 +57,6 @@ def is_recording(path: str | Path) -> bool:
             return sniff(f.read(64)) is not None
     except OSError:
         return False
-
-
-def file_sha256(path: str | Path) -> str:
-    """The sha256 of a file's bytes, read in blocks (recordings can be large)."""
-    digest = hashlib.sha256()
-    with open(path, "rb") as f:
-        while block := f.read(1 << 22):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 @dataclass(frozen=True)

@@ -350,7 +350,7 @@ def test_full_disk_during_add_changes_nothing(talk, tmp_path, monkeypatch):
     library = Library(tmp_path / "home")
     library.add(talk, title="First")
     before = library.index_file.read_bytes(), sorted(p.name for p in (library.folder / "transcripts").iterdir())
-    monkeypatch.setattr("rag.library.shutil.copyfile", _no_space)
+    monkeypatch.setattr("rag.files.shutil.copyfile", _no_space)
     with pytest.raises(LibraryError, match="cannot add garden.txt to the library .*No space left on device"):
         library.add(talk, title="Second")
     assert (library.index_file.read_bytes(), sorted(p.name for p in (library.folder / "transcripts").iterdir())) == before
