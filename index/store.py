@@ -21,7 +21,6 @@ from rag.errors import IndexStoreError
 from rag.segments import Segment
 
 FORMAT_VERSION = 1
-FILES = ("vectors.faiss", "chunks.jsonl", "manifest.json")
 
 
 @dataclass(frozen=True)

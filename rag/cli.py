@@ -10,7 +10,8 @@ from pathlib import Path
 
 from rag.errors import QuestionError, RagError
 from rag.media import ACCEPTED_MEDIA
-from rag.settings import Settings
+from rag.export import FORMATS
+from rag.settings import ENGINES, Settings
 
 
 def _common(p: argparse.ArgumentParser) -> None:
@@ -23,7 +24,7 @@ def _common(p: argparse.ArgumentParser) -> None:
     p.add_argument("--context", choices=["auto", "whole", "retrieve"],
                    help="what the model reads: the whole transcript (a cached prefix), the top-k passages, "
                         "or auto: whole when it fits (default)")
-    p.add_argument("--engine", choices=["llama-cpp", "transformers", "openai"],
+    p.add_argument("--engine", choices=ENGINES,
                    help="answer engine (default llama-cpp; openai when --llm-url is given)")
     p.add_argument("--llm-url", metavar="URL", help="an OpenAI-compatible server, e.g. http://127.0.0.1:8080/v1 "
                                                     "(key from TRANSCRIPT_RAG_LLM_KEY)")
@@ -72,7 +73,7 @@ def build_parser() -> argparse.ArgumentParser:
     exp = sub.add_parser("export", help="write a transcript (e.g. one made from a recording) as SRT, WebVTT, "
                                         "Whisper JSON or timed text")
     exp.add_argument("title", help="its title, as `list` shows it")
-    exp.add_argument("--format", choices=["srt", "vtt", "json", "txt"], default="srt", help="default srt")
+    exp.add_argument("--format", choices=FORMATS, default="srt", help="default srt")
     exp.add_argument("--out", metavar="FILE", help="write here instead of to standard output")
     sub.add_parser("list", help="list the transcripts in the library")
     rm = sub.add_parser("remove", help="remove a transcript from the library")

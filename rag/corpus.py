@@ -12,7 +12,6 @@ import io
 import json
 import os
 import shlex
-import sys
 from dataclasses import replace
 from pathlib import Path
 
@@ -24,6 +23,7 @@ from rag.embedder import Embedder
 from rag.errors import IndexStoreError, TranscriptError
 from rag.files import atomic_write
 from rag.formats import load_transcript
+from rag.models import say as _warn
 from rag.segments import Transcript
 from rag.settings import Settings, library_paths
 
@@ -63,10 +63,6 @@ def load_sources(settings: Settings) -> list[Transcript]:
             raise IndexStoreError(f"two sources share the title {t.title!r}: {seen[t.title]} and {t.path}")
         seen[t.title] = t.path
     return transcripts
-
-
-def _warn(message: str) -> None:
-    print(message, file=sys.stderr, flush=True)
 
 
 def _embed_cached(t: Transcript, chunks: list[Chunk], embedder: Embedder, settings: Settings) -> np.ndarray:

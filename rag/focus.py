@@ -41,11 +41,11 @@ _FIRST = re.compile(rf"\b(first|last|final|opening|closing)\s+(?:{_NUM}\s+)?minu
 _EDGE = re.compile(r"\b(?:at|near|towards?|in) the (?:very )?(end|beginning|start)\b(?! of the (?:part|section|sentence|quote|bit))", re.I)
 _BETWEEN_MIN = re.compile(rf"\bbetween\s+(?:minutes?\s+)?{_NUM}\s+(?:and|to|-)\s+(?:minute\s+)?{_NUM}(?:\s+minutes?)?", re.I)
 _BETWEEN_CLOCK = re.compile(rf"\b(?:from|between)\s+{_CLOCK}\s+(?:to|and|-|until)\s+{_CLOCK}", re.I)
+_PART = r"(?:part|bit|section|remark|quote|mention|comment|discussion|point|sentence|line)s?"  # "the part about X"
+_LINK = r"(?:about|on|of|where|when|that|in which)"
 _NEIGHBOUR = re.compile(
-    r"\b(?:(right|just|immediately|directly)\s+(after|before)|(after|before)\s+the\s+(?:part|bit|section|remark|"
-    r"quote|mention|comment|discussion|point|sentence|line)s?)\s+(.+?)\s*\??\s*$", re.I)
-_ANCHOR_NOISE = re.compile(r"^(?:the\s+)?(?:(?:part|bit|section|remark|quote|mention|comment|discussion|point|sentence|line)s?\s+)?"
-                           r"(?:(?:about|on|of|where|when|that|in which)\s+)?", re.I)
+    rf"\b(?:(right|just|immediately|directly)\s+(after|before)|(after|before)\s+the\s+{_PART})\s+(.+?)\s*\??\s*$", re.I)
+_ANCHOR_NOISE = re.compile(rf"^(?:the\s+)?(?:{_PART}\s+)?(?:{_LINK}\s+)?", re.I)
 _SPEAKER = re.compile(r"\b(?i:what|how)\s+(?i:did|does|do)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:say|think|mention|tell|"
                       r"explain|describe|argue|suggest|propose|want)\b|\b(?i:according to)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
 MAX_SENTENCES = 20
@@ -101,21 +101,18 @@ def time_window(question: str, duration: float) -> tuple[float, float, str] | No
         if m.group(1).lower() == "end":
             return max(0.0, duration - 120.0), duration + 1, "in the last 2 minutes"
         return 0.0, 120.0, "in the first 2 minutes"
+    centre = None
     m = _MOMENT.search(question)
     if m:
-        if m.group(3):
-            centre = parse_time(m.group(3))
-        else:
-            centre = _number(m.group(1) or m.group(2)) * 60.0
-        return max(0.0, centre - 60.0), centre + 120.0, f"around {format_time(centre)}"
-    m = _MINUTE.search(question)
-    if m:
+        centre = parse_time(m.group(3)) if m.group(3) else _number(m.group(1) or m.group(2)) * 60.0
+    elif m := _MINUTE.search(question):
         centre = _number(m.group(1)) * 60.0
-        return max(0.0, centre - 60.0), centre + 120.0, f"around {format_time(centre)}"
-    return None
+    if centre is None:
+        return None
+    return max(0.0, centre - 60.0), centre + 120.0, f"around {format_time(centre)}"
 
 
-def neighbour_request(question: str) -> tuple[str, str] | None:
+def neighbour_request(question: str) -> tuple[str, str, int] | None:
     """`("after" | "before", anchor text, sentences)` for "what comes right after X?", or None.
 
     "right/just/immediately after" means the one next sentence; "after the part about X" the next two.
@@ -136,7 +133,7 @@ def neighbour_request(question: str) -> tuple[str, str] | None:
     close = bool(m.group(1))
     anchor = m.group(4).strip()
     if m.group(3):  # "after the part about X": the noun was matched already
-        anchor = re.sub(r"^(?:about|on|of|where|when|that|in which)\s+", "", anchor, flags=re.I)
+        anchor = re.sub(rf"^{_LINK}\s+", "", anchor, flags=re.I)
     else:
         anchor = _ANCHOR_NOISE.sub("", anchor).strip() or anchor
     anchor = re.sub(r"^the\s+", "", anchor, flags=re.I)

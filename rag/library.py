@@ -67,6 +67,13 @@ def read_sidecar(path: Path) -> dict:
     return data
 
 
+def _check_title(entries: list[Entry], title: str) -> None:
+    """Refuse a title the library already has."""
+    if any(e.title == title for e in entries):
+        raise LibraryError(f"a transcript titled {title!r} is already in the library; "
+                           "pass --title to give this one another name, or remove the old one")
+
+
 class Library:
     """Registered transcripts in a folder (see the module docstring)."""
 
@@ -143,9 +150,7 @@ class Library:
         dest = self.folder / "transcripts" / f"{slug}-{digest}{src.suffix}"
         with self._locked():  # another process may be adding too: read, copy and write as one step
             entries = self.entries()
-            if any(e.title == title for e in entries):
-                raise LibraryError(f"a transcript titled {title!r} is already in the library; "
-                                   "pass --title to give this one another name, or remove the old one")
+            _check_title(entries, title)
             entry = Entry(title, str(dest), str(src.resolve()), transcript.format, len(transcript.segments),
                           transcript.duration, media_url)
             try:
@@ -190,9 +195,7 @@ class Library:
     @staticmethod
     def _check_new_recording(entries: list[Entry], title: str, transcript_file: Path, src: Path) -> None:
         """Refuse a taken title, or a recording that is in the library already (under any title)."""
-        if any(e.title == title for e in entries):
-            raise LibraryError(f"a transcript titled {title!r} is already in the library; "
-                               "pass --title to give this one another name, or remove the old one")
+        _check_title(entries, title)
         same = [e for e in entries if e.recording and Path(e.file) == transcript_file]
         if same:
             raise LibraryError(f"{src}: this recording is already in the library as {same[0].title!r}")

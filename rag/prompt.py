@@ -31,6 +31,11 @@ def passage_text(sentences: Sequence[Segment]) -> str:
     return " ".join(parts)
 
 
+def _turns(history: Sequence[tuple[str, str]]) -> list[dict]:
+    """Earlier (question, answer) turns as chat messages, oldest first."""
+    return [m for q, a in history for m in ({"role": "user", "content": q}, {"role": "assistant", "content": a})]
+
+
 def format_passages(passages: Sequence[Sequence[Segment]]) -> str:
     """Number the passages from 1; name the source only when there are several.
 
@@ -55,10 +60,7 @@ def build_messages(question: str, passages: Sequence[Sequence[Segment]],
         history: earlier (question, answer) turns, oldest first, for follow-up questions.
         scope: what part of the transcript the passages are (e.g. "around 00:25:00"), when the question names one.
     """
-    messages = [{"role": "system", "content": SYSTEM}]
-    for q, a in history:
-        messages.append({"role": "user", "content": q})
-        messages.append({"role": "assistant", "content": a})
+    messages = [{"role": "system", "content": SYSTEM}, *_turns(history)]
     heading = f"Passages (the transcript {scope}, in order)" if scope else "Passages"
     messages.append({"role": "user", "content": f"{heading}:\n{format_passages(passages)}\n\nQuestion: {question}"})
     return messages
@@ -94,8 +96,7 @@ def number_sentences(transcripts: Sequence[Transcript]) -> tuple[str, list[Segme
                 lines.append(f"## {seg.text}")
                 continue
             numbered.append(seg)
-            who = f"{seg.speaker}: " if seg.speaker else ""
-            lines.append(f"[{len(numbered)}] {who}{seg.text}")
+            lines.append(f"[{len(numbered)}] {passage_text((seg,))}")
     return "\n".join(lines), numbered
 
 
@@ -107,9 +108,6 @@ def build_whole_messages(question: str, transcripts: Sequence[Transcript],
         The messages, and the sentences in number order (`[n]` in the reply means `numbered[n - 1]`).
     """
     text, numbered = number_sentences(transcripts)
-    messages = [{"role": "system", "content": f"{WHOLE_SYSTEM}\n\nTranscript:\n{text}"}]
-    for q, a in history:
-        messages.append({"role": "user", "content": q})
-        messages.append({"role": "assistant", "content": a})
+    messages = [{"role": "system", "content": f"{WHOLE_SYSTEM}\n\nTranscript:\n{text}"}, *_turns(history)]
     messages.append({"role": "user", "content": f"Question: {question}"})
     return messages, numbered

@@ -9,6 +9,7 @@ from pathlib import Path
 from rag.errors import SettingsError
 
 DEFAULT_ANSWER_MODEL = "qwen2.5-coder-1.5b"
+ENGINES = ("llama-cpp", "transformers", "openai")  # what rag.engines.make_generator builds
 TRANSCRIPT_SUFFIXES = (".md", ".txt", ".srt", ".vtt", ".json")
 
 
@@ -153,7 +154,7 @@ class Settings:
             raise SettingsError("chunk_overlap must be smaller than chunk_max_sentences")
         if not self.paths:
             raise SettingsError("no transcript to search: name one with --source")
-        if self.engine not in ("llama-cpp", "transformers", "openai"):
+        if self.engine not in ENGINES:
             raise SettingsError(f"engine must be 'llama-cpp', 'transformers' or 'openai', got {self.engine!r}")
         if self.context not in ("auto", "whole", "retrieve"):
             raise SettingsError(f"context must be 'auto', 'whole' or 'retrieve', got {self.context!r}")

@@ -12,7 +12,6 @@ from typing import Protocol, runtime_checkable
 
 from rag.settings import Settings
 
-ENGINES = ("llama-cpp", "transformers", "openai")
 
 
 @runtime_checkable

@@ -124,8 +124,9 @@ class LlamaCppLLM:
         if not 0 < cached_prefix < len(messages):
             return self._tokenize(text, bos=True), 0
         probe = [*messages[:cached_prefix], {**messages[cached_prefix], "content": SENTINEL}]
-        cut = self._format(probe).find(SENTINEL)
-        if cut <= 0 or not text.startswith(self._format(probe)[:cut]):
+        head = self._format(probe)
+        cut = head.find(SENTINEL)
+        if cut <= 0 or not text.startswith(head[:cut]):
             return self._tokenize(text, bos=True), 0
         prefix = self._tokenize(text[:cut], bos=True)
         return prefix + self._tokenize(text[cut:], bos=False), len(prefix)

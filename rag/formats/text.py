@@ -21,8 +21,10 @@ from rag.timecode import parse_time
 
 # Anything in brackets that looks like a time, valid or not, so bad ones are reported, not kept as text.
 # A leading minus is matched too, so `[-1:00:00]` is reported instead of staying in the text.
-TIMESTAMP_RE = re.compile(r"\[\s*(-?\d+(?::\d+)+(?:[.,]\d+)?)\s*\]")
-LINE_TIME_RE = re.compile(r"^\s*(\[?)\s*(-?\d+(?::\d+)+(?:[.,]\d+)?)\s*(\]?)\s*(?:[-–—|]\s*)?")
+_TIME = r"-?\d+(?::\d+)+(?:[.,]\d+)?"
+TIMESTAMP_RE = re.compile(rf"\[\s*({_TIME})\s*\]")
+_LEADING_TIMESTAMPS = re.compile(rf"^(\s*\[\s*{_TIME}\s*\]\s*)+")
+LINE_TIME_RE = re.compile(rf"^\s*(\[?)\s*({_TIME})\s*(\]?)\s*(?:[-–—|]\s*)?")
 SPEAKER_RE = re.compile(r"^([A-Z][\w.'’-]*(?: [A-Z][\w.'’-]*){0,3}|SPEAKER[_ ]\d+|Speaker \d+):\s+")
 _BLOCK_PREFIX = re.compile(r"^\s*(?:#{1,6}\s+|[-*+•‣◦▪]\s+|\d+[.)]\s+|>\s*)")
 _HEADING_PREFIX = re.compile(r"^\s*#{1,6}\s+")
@@ -124,7 +126,7 @@ def parse_prose(text: str, source: str, path: str) -> list[Segment]:
         for a, b in split_sentences(block):
             start, end = block_start + a, block_start + b
             frag = text[start:end]
-            lead = re.match(r"^(\s*\[\s*-?\d+(?::\d+)+(?:[.,]\d+)?\s*\]\s*)+", frag)
+            lead = _LEADING_TIMESTAMPS.match(frag)
             if lead and pending and pending[-1]["block"] == block_start:
                 # "Sentence. [00:01:00] Next" — the leading marker closes the previous sentence.
                 for m in TIMESTAMP_RE.finditer(lead.group(0)):
