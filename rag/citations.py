@@ -218,7 +218,8 @@ def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
         return False
     if terse:
         own = content_words(sentence) - content_words(question)
-        found = {w for w in own if w in content_words(evidence) or w in numbers(evidence)}
+        held = content_words(evidence) | numbers(evidence)
+        found = own & held
         return not own or len(found) >= len(own) / 2
     return True
 

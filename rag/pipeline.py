@@ -15,7 +15,7 @@ from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
 from rag.focus import find_focus
-from rag.prompt import NO_ANSWER, build_messages, build_whole_messages
+from rag.prompt import NO_ANSWER, build_messages, number_sentences, whole_messages
 from rag.chunker import Hit
 from rag.retriever import Retriever
 from rag.settings import Settings
@@ -91,6 +91,7 @@ class Pipeline:
         self._transcripts = list(transcripts) if transcripts is not None else None
         self._retrievers: dict[str, Retriever] = {}
         self._whole_tokens: dict[str | None, int] = {}
+        self._numbered: dict[str | None, tuple[str, list]] = {}
         self._swap = threading.Lock()
 
     @property
@@ -135,9 +136,9 @@ class Pipeline:
         if hasattr(self.llm, "load"):
             self.llm.load()
         if self.context_for(None) == "whole":
-            messages, numbered = build_whole_messages("?", self.transcripts_for(None))
+            text, numbered = self.numbered(None)
             if hasattr(self.llm, "warm"):
-                self.llm.warm(messages, 1)
+                self.llm.warm(whole_messages("?", text), 1)
             # the verifier compares answers with these sentences: embed them once, now
             self.embedder.encode_cached([" ".join(s.text for s in group)
                                          for _, group in evidence_units([(s,) for s in numbered])])
@@ -153,14 +154,19 @@ class Pipeline:
         """The transcripts a question searches: one by title, or all."""
         return [t for t in self.transcripts if source is None or t.title == source]
 
+    def numbered(self, source: str | None) -> tuple[str, list]:
+        """The selected transcripts as numbered lines and their sentences in number order (built once)."""
+        if source not in self._numbered:
+            self._numbered[source] = number_sentences(self.transcripts_for(source))
+        return self._numbered[source]
+
     def context_for(self, source: str | None, context: str | None = None) -> str:
         """"whole" when the selected transcripts fit the prompt budget (or it is asked for), else "retrieve"."""
         context = context or self.settings.context
         if context != "auto":
             return context
         if source not in self._whole_tokens:
-            messages, _ = build_whole_messages("?", self.transcripts_for(source))
-            text = messages[0]["content"]
+            text = whole_messages("?", self.numbered(source)[0])[0]["content"]
             count = getattr(self.llm, "count_tokens", None)
             self._whole_tokens[source] = count(text) if count else len(text) // 3
         return "whole" if self._whole_tokens[source] <= self.settings.whole_max_tokens else "retrieve"
@@ -178,7 +184,7 @@ class Pipeline:
         index = build_index(settings, self.embedder, transcripts)
         with self._swap:
             self.settings, self._transcripts, self._index = settings, transcripts, index
-            self._retrievers, self._whole_tokens = {}, {}
+            self._retrievers, self._whole_tokens, self._numbered = {}, {}, {}
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
             top_k: int | None = None, retrieval: str | None = None, source: str | None = None,
@@ -239,7 +245,8 @@ class Pipeline:
                 else question
             messages = build_messages(asked, passages, history, scope=focus.description)
         elif strategy == "whole":
-            messages, numbered = build_whole_messages(question, self.transcripts_for(source), history)
+            text, numbered = self.numbered(source)
+            messages = whole_messages(question, text, history)
             passages = tuple((seg,) for seg in numbered)
         else:
             passages = tuple(h.chunk.sentences for h in hits)
@@ -276,15 +283,17 @@ class Pipeline:
         """
         return (self.settings.second_look and answer.abstained and answer.trace is not None
                 and answer.trace.context == "whole" and answer.trace.drafts != ()
-                and best >= self.settings.min_retrieval_score and self._threshold(answer.trace) < self.settings.support_threshold)
+                and best >= self.settings.min_retrieval_score and self._captions_only(answer.trace))
+
+    def _captions_only(self, trace: Trace) -> bool:
+        """Whether every sentence shown comes from captions or speech recognition (noisy, fragmentary text)."""
+        formats = {t.title: t.format for t in self.transcripts}
+        shown = {s.source for p in trace.passages for s in p}
+        return bool(shown) and all(formats.get(title) in CAPTION_FORMATS for title in shown)
 
     def _threshold(self, trace: Trace) -> float:
         """The support threshold: lower when every sentence shown comes from captions or speech recognition."""
-        formats = {t.title: t.format for t in self.transcripts}
-        shown = {s.source for p in trace.passages for s in p}
-        if shown and all(formats.get(title) in CAPTION_FORMATS for title in shown):
-            return self.settings.caption_support_threshold
-        return self.settings.support_threshold
+        return self.settings.caption_support_threshold if self._captions_only(trace) else self.settings.support_threshold
 
     def _finish(self, raw: str, trace: Trace, timings: dict, base: dict) -> Answer:
         """Verify the raw reply and decide whether to answer or abstain."""
@@ -294,14 +303,15 @@ class Pipeline:
         question = base["question"]
         drafts = parse_answer(raw, len(trace.passages))
         trace = replace(trace, drafts=tuple(drafts))
-        sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, self._threshold(trace),
+        threshold = self._threshold(trace)
+        sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, threshold,
                                       question=question)
         if any(s.supported for s in sentences):
             kept = needed(drafts, sentences, question, self.embedder.encode_cached)
             if len(kept) < len(drafts):  # padding left out: verify what stays, so the citations are its own
                 trace = replace(trace, drafts=tuple(kept))
-                sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached,
-                                              self._threshold(trace), question=question)
+                sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached, threshold,
+                                              question=question)
         reason = refusal(question, sentences, citations, trace.passages, trace.context in ("whole", "retrieve"),
                          self.embedder.encode_cached, self.settings.min_evidence_score)
         if reason:

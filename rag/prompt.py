@@ -100,14 +100,11 @@ def number_sentences(transcripts: Sequence[Transcript]) -> tuple[str, list[Segme
     return "\n".join(lines), numbered
 
 
-def build_whole_messages(question: str, transcripts: Sequence[Transcript],
-                         history: Sequence[tuple[str, str]] = ()) -> tuple[list[dict], list[Segment]]:
+def whole_messages(question: str, numbered_text: str, history: Sequence[tuple[str, str]] = ()) -> list[dict]:
     """Chat messages with the whole numbered transcript first (a stable, cacheable prefix), the question last.
 
-    Returns:
-        The messages, and the sentences in number order (`[n]` in the reply means `numbered[n - 1]`).
+    `numbered_text` comes from `number_sentences`, whose sentence list says what `[n]` in the reply means
+    (`numbered[n - 1]`).
     """
-    text, numbered = number_sentences(transcripts)
-    messages = [{"role": "system", "content": f"{WHOLE_SYSTEM}\n\nTranscript:\n{text}"}, *_turns(history)]
-    messages.append({"role": "user", "content": f"Question: {question}"})
-    return messages, numbered
+    return [{"role": "system", "content": f"{WHOLE_SYSTEM}\n\nTranscript:\n{numbered_text}"}, *_turns(history),
+            {"role": "user", "content": f"Question: {question}"}]

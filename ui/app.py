@@ -13,13 +13,14 @@ import re
 import sys
 import threading
 import time
+from functools import lru_cache
 
 from pathlib import Path
 
 from rag.errors import LibraryError, RagError
 from rag.library import Library, recordings
 from rag.answer import plain_text
-from rag.media import ACCEPTED_MEDIA, MEDIA_SUFFIXES
+from rag.media import ACCEPTED_MEDIA, MEDIA_SUFFIXES, probe
 from rag.pipeline import MAX_QUESTION_CHARS, Pipeline
 from rag.settings import TRANSCRIPT_SUFFIXES, Settings
 from ui.render import CSS, HEAD, answer_html, segment_ids, streaming_html, transcript_html
@@ -80,14 +81,18 @@ def register_upload(pipeline: Pipeline, path: Path, max_bytes: int | None = None
     return entry
 
 
+@lru_cache(maxsize=None)
+def _player_kind(path: Path) -> str:
+    """"video" or "audio" for a library recording (its copy is named by its sha256, so the answer never changes)."""
+    return "video" if probe(path).has_video else "audio"
+
+
 def players(settings: Settings) -> dict[str, tuple[str, str]]:
     """Title → (URL the app serves the recording at, "audio" or "video"), for sources made from recordings."""
-    from rag.media import probe
-
     out = {}
     for title, path in recordings(settings).items():
         try:
-            kind = "video" if probe(path).has_video else "audio"
+            kind = _player_kind(path)
         except RagError:  # damaged since it was added: show the transcript without a player
             log.warning("recording of %r is unreadable: %s", title, path)
             continue
