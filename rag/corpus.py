@@ -50,10 +50,10 @@ def load_sources(settings: Settings) -> list[Transcript]:
     """Parse every configured transcript file; titles default to file names and must be unique."""
     from rag.library import titled_paths
 
-    registered = {os.path.abspath(p) for p in library_paths(settings.library_dir)}
     transcripts = []
     for path, title, media in titled_paths(settings):
-        if os.path.abspath(path) in registered and not Path(path).exists():
+        if not Path(path).exists() and os.path.abspath(path) in {
+                os.path.abspath(p) for p in library_paths(settings.library_dir)}:
             raise TranscriptError(f"{path}: the library's copy of {title!r} is missing; "
                                   f"remove it with: transcript-rag remove {shlex.quote(title)}")
         transcripts.append(replace(load_transcript(path, title), media_url=media))
