@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from dataclasses import replace
 
 from rag.answer import AnswerSentence, Citation
 from rag.citations import DraftSentence, content_words, stem
@@ -19,6 +20,71 @@ from rag.segments import Segment, segment_key
 
 _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
                           r"can|could|should|would)\b", re.I)
+
+
+_YES_NO = re.compile(r"^\W*(?:is|are|was|were|am|do|does|did|can|could|will|would|should|shall|has|have|had|may|"
+                     r"might|must|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|can't|won't)\b", re.I)
+_POLARITY = re.compile(r"^\W*(yes|no)\b[\s,.;:!—–-]*", re.I)
+_VERDICT = re.compile(r"\banswer\W{0,3}\s*(yes|no)\b", re.I)
+
+
+def is_yes_no(question: str) -> bool:
+    """A question answered by yes or no: it opens with an auxiliary verb and offers no alternatives.
+
+    >>> is_yes_no("Does he expect the CTO job to change drastically?"), is_yes_no("Is it A or B?")
+    (True, False)
+    >>> is_yes_no("What does he say?")
+    False
+    """
+    return bool(_YES_NO.match(question)) and not re.search(r"\bor\b", question, re.I)
+
+
+def polarity(text: str) -> str | None:
+    """"yes" or "no" when the text opens with it, else None.
+
+    >>> polarity("No, it moved up the stack."), polarity("Nothing."), polarity("Yes.")
+    ('no', None, 'yes')
+    """
+    m = _POLARITY.match(text)
+    return m.group(1).lower() if m else None
+
+
+def verdict(reply: str) -> str | None:
+    """The yes/no verdict of a check reply: its last "Answer: Yes/No", else its opening Yes or No.
+
+    >>> verdict("They say it will stay similar. Answer: No"), verdict("Yes"), verdict("Unclear")
+    ('no', 'yes', None)
+    """
+    found = _VERDICT.findall(reply)
+    return found[-1].lower() if found else polarity(reply)
+
+
+def settle_yes_no(sentences: Sequence[AnswerSentence], citations: Sequence[Citation],
+                  said: str | None) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+    """A yes/no answer that opens with the verdict its cited sentences give (`said`: "yes", "no" or None),
+    as (sentences, citations).
+
+    The model's sentences stay when their own yes or no agrees with the verdict or they give none (the
+    verdict is put first). When they contradict it, the answer becomes the verdict and the sentences its
+    first claim was cited to, quoted, so the reader sees the evidence itself. Without a verdict the answer
+    is left as it is.
+    """
+    first = next((i for i, s in enumerate(sentences) if s.supported), None)
+    if said is None or first is None:
+        return tuple(sentences), tuple(citations)
+    word = said.capitalize()
+    own = polarity(sentences[first].text)
+    if own == said:
+        return tuple(sentences), tuple(citations)
+    if own is None:
+        text = sentences[first].text
+        opened = replace(sentences[first], text=f"{word}. {text[:1].upper()}{text[1:]}")
+        return (*sentences[:first], opened, *sentences[first + 1:]), tuple(citations)
+    kept = tuple(citations[i] for i in sentences[first].citations)
+    quoted = " … ".join(dict.fromkeys(c.text.strip() for c in kept))
+    unsupported = tuple(s for s in sentences if not s.supported)
+    return (AnswerSentence(f"{word}. The transcript says: “{quoted}”", tuple(range(len(kept))), True),
+            *unsupported), kept
 
 
 def question_parts(question: str) -> int:
@@ -66,18 +132,21 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
 
 
 def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Sequence[Citation],
-            passages: Sequence[Sequence[Segment]], by_topic: bool, encode: Encode, min_evidence_score: float) -> str:
+            passages: Sequence[Sequence[Segment]], by_topic: bool, encode: Encode, min_evidence_score: float,
+            yes_no: bool = False) -> str:
     """Why a verified answer does not answer the question ("" when it does), the first reason found.
 
     Args:
         by_topic: the question is about a topic (not a time, neighbour or speaker window): its answer must
             rest on sentences about that topic.
         min_evidence_score: the least cosine between the question and the cited sentences.
+        yes_no: the answer's yes or no is checked afterwards (`settle_yes_no`), so "Yes, <the question's
+            words>" may stand.
     """
     if not any(s.supported for s in sentences):
         return "no sentence of the model's answer is supported by the transcript"
     said = " ".join(s.text for s in sentences if s.supported)
-    if restates(said, question, content_words):
+    if restates(said, question, content_words) and not yes_no:
         return "the answer only restates the question"
     if not counts_what_was_asked(said, question, stem):
         return "the answer counts something other than what the question asks"

@@ -9,13 +9,14 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace
-from rag.checks import needed, refusal
-from rag.citations import evidence_units, parse_answer, verify
+from rag.checks import is_yes_no, needed, refusal, settle_yes_no, verdict
+from rag.citations import content_words, evidence_units, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
 from rag.focus import find_focus
-from rag.prompt import NO_ANSWER, build_messages, number_sentences, whole_messages
+from rag.grounding import restates
+from rag.prompt import NO_ANSWER, build_messages, number_sentences, whole_messages, yes_no_messages
 from rag.chunker import Hit
 from rag.retriever import Retriever
 from rag.settings import Settings
@@ -271,19 +272,45 @@ class Pipeline:
             looked = self._finish(again, Trace("retrieve", tuple(hits), passages, (), first_reply=raw), timings, base)
             looked.timings_ms["second_look"] = (time.perf_counter() - t_look) * 1000
             answer = looked if not looked.abstained else answer
+        if not answer.abstained and self.settings.yes_no_check and is_yes_no(question):
+            answer = self._settle_yes_no(answer)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
     def _second_look(self, answer: Answer, best: float) -> bool:
-        """Whether to ask once more, from the top-k passages alone: caption text only, when verification (not
-        the model) refused an answer read from the whole transcript and search found a close passage.
+        """Whether to ask once more, from the top-k passages alone, after a whole-transcript answer was refused
+        and search found a close passage: on caption text when verification (not the model) refused it; on any
+        text when the model found no answer to a yes/no question (a small model reading the whole transcript
+        often misses the answer a sentence implies without the words "yes" or "no").
 
         Measured on seeds/qa-captions.jsonl: a smaller context turns some wrong whole-transcript answers
-        into right ones; on the punctuated summary it answered an unanswerable question, so it stays off there.
+        into right ones; on the punctuated summary it answered an unanswerable question, so verification's
+        refusals stand there.
         """
-        return (self.settings.second_look and answer.abstained and answer.trace is not None
-                and answer.trace.context == "whole" and answer.trace.drafts != ()
-                and best >= self.settings.min_retrieval_score and self._captions_only(answer.trace))
+        trace = answer.trace
+        if not (self.settings.second_look and answer.abstained and trace is not None and trace.context == "whole"
+                and best >= self.settings.min_retrieval_score):
+            return False
+        if trace.drafts == ():  # the model itself found nothing
+            return not answer.sentences and self.settings.yes_no_check and is_yes_no(answer.question)
+        return self._captions_only(trace)
+
+    def _settle_yes_no(self, answer: Answer) -> Answer:
+        """Open a yes/no answer with the Yes or No its cited sentences give, asked of the model with those
+        sentences alone (a small model reading the whole transcript often gets the polarity backwards)."""
+        t0 = time.perf_counter()
+        evidence = list(dict.fromkeys(c.text for c in answer.citations))
+        reply = "".join(self.llm.generate(yes_no_messages(answer.question, evidence))).strip()
+        said = verdict(reply)
+        sentences, citations = settle_yes_no(answer.sentences, answer.citations, said)
+        timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
+        trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
+        if said is None and restates(" ".join(s.text for s in sentences if s.supported), answer.question,
+                                     content_words):
+            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), timings_ms=timings, trace=trace,
+                           reason="the answer only restates the yes/no question, and its sentences give no verdict")
+        return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations,
+                       timings_ms=timings, trace=trace)
 
     def _captions_only(self, trace: Trace) -> bool:
         """Whether every sentence shown comes from captions or speech recognition (noisy, fragmentary text)."""
@@ -313,7 +340,8 @@ class Pipeline:
                 sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached, threshold,
                                               question=question)
         reason = refusal(question, sentences, citations, trace.passages, trace.context in ("whole", "retrieve"),
-                         self.embedder.encode_cached, self.settings.min_evidence_score)
+                         self.embedder.encode_cached, self.settings.min_evidence_score,
+                         yes_no=self.settings.yes_no_check and is_yes_no(question))
         if reason:
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason=reason, **base)

@@ -108,3 +108,20 @@ def whole_messages(question: str, numbered_text: str, history: Sequence[tuple[st
     """
     return [{"role": "system", "content": f"{WHOLE_SYSTEM}\n\nTranscript:\n{numbered_text}"}, *_turns(history),
             {"role": "user", "content": f"Question: {question}"}]
+
+
+YES_NO_SYSTEM = (
+    "You check yes/no questions against sentences. First restate in a few words what the sentences say on the "
+    "question's point. Then end with exactly 'Answer: Yes' or 'Answer: No' (No when the sentences say something "
+    "different from the question)."
+)
+
+
+def yes_no_messages(question: str, evidence: Sequence[str]) -> list[dict]:
+    """Chat messages asking whether the sentences an answer cites say yes or no to the question.
+
+    The model sees those sentences alone, not the transcript, so its verdict is theirs.
+    """
+    sentences = "\n".join(evidence)
+    return [{"role": "system", "content": YES_NO_SYSTEM},
+            {"role": "user", "content": f"Sentences:\n{sentences}\n\nQuestion: {question}"}]

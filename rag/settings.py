@@ -100,6 +100,9 @@ class Settings:
     caption_support_threshold: float = 0.48
     # caption text: when verification refuses the whole-transcript answer, ask once more from the top-k passages
     second_look: bool = True
+    # a yes/no question's answer opens with the Yes or No that its cited sentences give (asked of the model
+    # with those sentences alone)
+    yes_no_check: bool = True
     history_turns: int = 2
 
     def __post_init__(self) -> None:

@@ -1,7 +1,7 @@
 """The checks that a verified answer answers the question (pure logic; the support check has its own tests)."""
 
 from rag.answer import AnswerSentence, Citation
-from rag.checks import refusal, topic_grounded
+from rag.checks import is_yes_no, refusal, settle_yes_no, topic_grounded, verdict
 from rag.segments import Segment
 
 TRIP = [(Segment("talk", 431, "You might have a travel assistant where you can book a 7-day trip to London."),),
@@ -28,3 +28,38 @@ def test_the_first_reason_is_reported():
     said = (AnswerSentence("Forty people.", (0,), True),)
     why = refusal("How many days is the trip?", said, [cite(TRIP[0][0])], TRIP, False, None, 0.2)
     assert why == "the answer counts something other than what the question asks"
+
+
+SERVERS = Citation("00:21:20", 1280.0, "talk", "At Meta, the company moved from leasing data centers and buying "
+                   "off-the-shelf servers to designing nearly all its data center equipment.")
+
+
+def test_yes_no_questions_are_told_from_choices_and_wh_questions():
+    assert is_yes_no("Did Meta keep buying off-the-shelf servers?")
+    assert is_yes_no("Isn't the router pattern a workflow?")
+    assert not is_yes_no("Should a CTO err toward too much or too little compute capacity, and why?")
+    assert not is_yes_no("Which tool does he mention after Zapier?")
+    assert verdict("Rephrased: Did Meta keep buying servers? Answer: No") == "no"
+    assert verdict("They designed their own.\nAnswer: Yes.") == "yes"
+    assert verdict("I cannot tell.") is None
+
+
+def test_a_yes_no_answer_opens_with_the_verdict_of_its_cited_sentences():
+    plain = (AnswerSentence("Meta moved to designing nearly all its data center equipment.", (0,), True),)
+    settled, cited = settle_yes_no(plain, [SERVERS], "no")
+    assert cited == (SERVERS,) and settled[0].text == "No. Meta moved to designing nearly all its data center equipment."
+    assert settled[0].citations == (0,)
+    agreeing = (AnswerSentence("No, Meta designs its own equipment now.", (0,), True),)
+    assert settle_yes_no(agreeing, [SERVERS], "no") == (agreeing, (SERVERS,))
+    assert settle_yes_no(plain, [SERVERS], None) == (plain, (SERVERS,))  # no verdict: left as it is
+
+
+def test_a_yes_no_answer_that_contradicts_its_sentences_becomes_the_verdict_and_the_quote():
+    other = Citation("00:22:29", 1349.0, "talk", "Companies like Nvidia produce excellent general-purpose chips.")
+    wrong = (AnswerSentence("Yes, Meta kept buying off-the-shelf servers.", (1,), True),
+             AnswerSentence("Nvidia makes excellent chips.", (0,), True),
+             AnswerSentence("It also bought a moon base.", (), False))
+    settled, cited = settle_yes_no(wrong, [other, SERVERS], "no")
+    assert settled[0].text == f"No. The transcript says: “{SERVERS.text}”"
+    assert settled[0].citations == (0,) and settled[0].supported and cited == (SERVERS,)
+    assert settled[1:] == wrong[2:]  # the contradicted reply's other claims go; the unsupported one stays listed

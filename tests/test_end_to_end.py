@@ -30,6 +30,17 @@ def test_unanswerable_questions_abstain(pipeline, question):
     assert a.citations == ()
 
 
+@pytest.mark.parametrize("question, verdict, moment", [
+    ("Is developer tooling moving down the stack?", "No", "00:19:17"),  # the model itself opens with "Yes"
+    ("Does Gigascale invest in climate technology?", "Yes", "00:00:35"),  # the model first finds no answer
+])
+def test_yes_no_answers_open_with_the_verdict_of_their_cited_sentence(pipeline, question, verdict, moment):
+    a = pipeline.ask(question)
+    assert not a.abstained, a.to_json()
+    assert a.text.startswith(verdict) and a.trace.verdict_reply, (a.text, a.trace.verdict_reply)
+    assert moment in [c.timestamp for c in a.citations], a.to_json()
+
+
 def test_streaming_matches_the_final_answer(pipeline):
     events = list(pipeline.stream("What does Gigascale invest in?"))
     text = "".join(e for e in events if isinstance(e, str))

@@ -88,6 +88,30 @@ def test_an_answer_whose_subject_is_nowhere_near_its_evidence_abstains(settings,
     assert not p.ask("How long is the London trip in the travel assistant example?").abstained
 
 
+def test_a_yes_no_answer_gets_the_verdict_of_its_cited_sentence(scripted_pipeline):
+    replies = ["Yes, Meta kept buying off-the-shelf servers.", "They moved to their own designs. Answer: No"]
+    p = scripted_pipeline(replies, context="whole")
+    a = p.ask("Did Meta keep buying off-the-shelf servers?")
+    assert not a.abstained and a.text.startswith("No. The transcript says: “At Meta") and a.text.endswith("[00:21:20]")
+    check = p.llm.prompts[1]  # the check sees the cited sentence alone, not the transcript
+    assert "Answer: Yes" in check[0]["content"] and "At Meta" in check[1]["content"]
+    assert len(check[1]["content"]) < 400 and a.trace.verdict_reply == replies[1]
+    agrees = scripted_pipeline(["No, Meta moved to designing nearly all its data center equipment.", "Answer: No"],
+                               context="whole").ask("Did Meta keep buying off-the-shelf servers?")
+    assert agrees.text == "No, Meta moved to designing nearly all its data center equipment. [00:21:20]"
+
+
+def test_a_yes_no_answer_without_a_verdict_that_restates_the_question_abstains(scripted_pipeline):
+    a = scripted_pipeline(["Meta did keep buying off-the-shelf servers.", "Unclear."], context="whole").ask(
+        "Did Meta keep buying off-the-shelf servers?")
+    assert a.abstained and "yes/no" in a.reason
+
+
+def test_wh_questions_get_no_yes_no_check(scripted_pipeline):
+    p = scripted_pipeline("Gigascale invests in companies that use technology to fight climate change.", context="whole")
+    assert not p.ask("What does Gigascale invest in?").abstained and len(p.llm.prompts) == 1
+
+
 def test_the_summary_gets_no_second_look(scripted_pipeline):
     p = scripted_pipeline(["Gigascale invests in oil and gas drilling in Texas.", "Climate tech [1]."], context="whole")
     a = p.ask("What does Gigascale invest in?")

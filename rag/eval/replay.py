@@ -17,7 +17,8 @@ from rag.errors import EvalError
 
 class ReplayGenerator:
     """A `Generator` that gives, call by call, the replies recorded for the question selected by `select(id)`
-    (the whole-transcript reply a second look replaced, if any, then the answer's), then nothing."""
+    (the whole-transcript reply a second look replaced, if any, then the answer's, then a yes/no question's
+    verdict reply, if any), then nothing."""
 
     def __init__(self, replies: dict[str, list[str]], name: str):
         self.replies = replies
@@ -43,7 +44,7 @@ def load_run(path: str | Path) -> tuple[str, str, dict[str, list[str]]]:
         saved = json.loads(p.read_text("utf-8"))
         name, run = next(iter(saved["results"].items()))
         replies = {r["id"]: ([r["first_reply"]] if r.get("first_reply") else []) + [r.get("raw") or ""]
-                   for r in run["rows"]}
+                   + ([r["verdict_reply"]] if r.get("verdict_reply") else []) for r in run["rows"]}
         return saved["meta"]["model"], name, replies
     except (OSError, ValueError, KeyError, StopIteration, AttributeError) as exc:
         raise EvalError(f"{path}: not a saved evaluation report ({exc})") from None
