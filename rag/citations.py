@@ -185,13 +185,34 @@ def _neighbours(passages, a: tuple[int, Segment], b: tuple[int, Segment]) -> boo
     return na == nb or (nb == na + 1 and len(passages[na - 1]) == 1 and len(passages[nb - 1]) == 1)
 
 
-def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode: Encode) -> np.ndarray:
-    """`support[i, j]` of claim i by evidence sentence j (see the module docstring)."""
+def terse_support(answer: str, question: str, evidence: str) -> float:
+    """The word share of a terse answer read with its question: the answer's own words and the question's
+    count half each, so a question put in other words than the transcript's does not drown the answer's
+    few words ("Roughly how many people work at his company? 55 plus people." — "We have 55 plus people").
+
+    >>> round(terse_support("55 plus people.", "Roughly how many people work at his company?", "We have 55 plus people"), 2)
+    0.6
+    """
+    own = content_words(answer) - content_words(question)
+    if not own:
+        return lexical_support(question, evidence)
+    found = content_words(evidence)
+    prefixes = {w[:5] for w in found if len(w) >= 5}
+    held = sum(w in found or (len(w) >= 5 and w[:5] in prefixes) for w in own) / len(own)
+    return 0.5 * held + 0.5 * lexical_support(question, evidence)
+
+
+def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode: Encode,
+                   terse: Sequence[tuple[str, str] | None] = ()) -> np.ndarray:
+    """`support[i, j]` of claim i by evidence sentence j (see the module docstring); `terse[i]`, when given,
+    is claim i's (answer, question) and its word share is `terse_support`'s."""
     if not claims or not evidence:
         return np.zeros((len(claims), len(evidence)), dtype=np.float32)
     vectors = encode(list(claims) + list(evidence))
     cosine = vectors[: len(claims)] @ vectors[len(claims):].T
-    lexical = np.array([[lexical_support(c, e) for e in evidence] for c in claims], dtype=np.float32)
+    terse = list(terse) or [None] * len(claims)
+    lexical = np.array([[terse_support(*t, e) if t else lexical_support(c, e) for e in evidence]
+                        for c, t in zip(claims, terse)], dtype=np.float32)
     return 0.5 * np.clip(cosine, 0.0, 1.0) + 0.5 * lexical
 
 
@@ -268,7 +289,8 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
     units = evidence_units(passages)
     texts = [" ".join(s.text for s in group) for _, group in units]
     claims = [claim_text(d.text, question) for d in drafts]
-    scores = support_matrix(claims, texts, encode)
+    terse_of = [(d.text, question) if question and c.startswith(question) else None for d, c in zip(drafts, claims)]
+    scores = support_matrix(claims, texts, encode, terse_of)
     # A pair must do clearly better than a single sentence to be cited as a pair.
     scores = scores - np.array([PAIR_PENALTY * (len(group) - 1) for _, group in units], dtype=np.float32)
     anchors: dict[tuple[int, int], list[Segment]] = {}

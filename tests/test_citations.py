@@ -94,6 +94,25 @@ def test_terse_answer_reads_a_caption_sentence_cut_into_two_cues(embedder):
     sentences, cites = verify([DraftSentence("PDF files", ())], cues, embedder.encode, 0.48, question=question)
     assert sentences[0].supported and [c.timestamp for c in cites] == ["00:00:27"]  # the cue that says it
     # two real sentences are not one: the question's words in one and the answer's in the other prove nothing
-    split = [(Segment("captions", 27, CUES[0] + "."),), (Segment("captions", 39, CUES[1] + "."),)]
+    split = [(Segment("captions", 27, "The HR policy information is available to the first chatbot."),),
+             (Segment("captions", 39, "Some people prefer PDF files."),)]
     sentences, _ = verify([DraftSentence("PDF files", ())], split, embedder.encode, 0.48, question=question)
     assert not sentences[0].supported
+    joined = [(Segment("captions", 27, "The HR policy information is available to the first chatbot"),),
+              (Segment("captions", 39, "in PDF files."),)]
+    sentences, _ = verify([DraftSentence("PDF files", ())], joined, embedder.encode, 0.48, question=question)
+    assert sentences[0].supported  # the same words as one sentence cut into two cues
+
+
+def test_a_terse_answer_to_a_question_in_other_words_is_supported(embedder):
+    # the question shares few words with the caption; the answer's own words are all there
+    question = "Roughly how many people work at the presenter's company?"
+    said = [(Segment("captions", 15, "We have 55 plus people and for these people we want to build an HR assistant which "
+                     "can answer simple questions on policies such as how many vacation days do they have"),),
+            (Segment("captions", 27, "per year or what is the policy on seek leave"),)]
+    sentences, cites = verify([DraftSentence("55 plus people.", ())], said, embedder.encode, 0.48, question=question)
+    assert sentences[0].supported and [c.timestamp for c in cites] == ["00:00:15"]
+    sentences, _ = verify([DraftSentence("70 plus people.", ())], said, embedder.encode, 0.48, question=question)
+    assert not sentences[0].supported  # a number the captions do not hold
+    sentences, _ = verify([DraftSentence("Mostly engineers.", ())], said, embedder.encode, 0.48, question=question)
+    assert not sentences[0].supported  # words the captions do not hold
