@@ -154,3 +154,22 @@ def test_a_saved_run_is_replayed_through_todays_verification(tmp_path, settings,
     (tmp_path / "bad.json").write_text("{}")
     with pytest.raises(EvalError, match="not a saved evaluation report"):
         load_run(tmp_path / "bad.json")
+
+
+def test_facts_count_only_what_the_answer_shows_and_a_yes_no_verdict_is_replayed(tmp_path, settings, embedder,
+                                                                                 seed_index, gold):
+    from rag.eval.replay import ReplayGenerator
+    from rag.pipeline import Pipeline
+
+    items = [g for g in gold if g.id in {"q35", "q46"}]
+    replies = {"q35": ["AI is to coding the way JavaScript is to C. "
+                       "Its abstraction is like the layers of a lasagna recipe from a Martian cookbook."],
+               "q46": ["Yes, developer tooling is moving up the stack.", "It moves up, not down. Answer: No"]}
+    replay = ReplayGenerator(replies, "m")
+    pipeline = Pipeline(settings, embedder=embedder, llm=replay, index=seed_index)
+    out = {r["id"]: r for r in evaluate(pipeline, items, EvalConfig("hybrid", 5, "whole"), progress=False,
+                                         before=lambda item: replay.select(item.id))}
+    assert out["q35"]["supported_sentences"] == 1 and "abstraction" not in out["q35"]["answer"]
+    assert out["q35"]["facts_right"] is False  # "abstraction" is only in the sentence the transcript does not support
+    assert out["q46"]["answer"].startswith("No.") and out["q46"]["facts_right"]
+    assert out["q46"]["verdict_reply"] == replies["q46"][1]
