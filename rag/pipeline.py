@@ -16,7 +16,7 @@ from rag.engines import Generator
 from rag.errors import QuestionError
 from rag.focus import find_focus
 from rag.grounding import restates
-from rag.prompt import NO_ANSWER, build_messages, number_sentences, whole_messages, yes_no_messages
+from rag.prompt import NO_ANSWER, as_asked, build_messages, number_sentences, whole_messages, yes_no_messages
 from rag.chunker import Hit
 from rag.retriever import Retriever
 from rag.settings import Settings
@@ -247,7 +247,8 @@ class Pipeline:
             messages = build_messages(asked, passages, history, scope=focus.description)
         elif strategy == "whole":
             text, numbered = self.numbered(source)
-            messages = whole_messages(question, text, history)
+            yes_no = self.settings.yes_no_check and is_yes_no(question)
+            messages = whole_messages(as_asked(question, yes_no), text, history)
             passages = tuple((seg,) for seg in numbered)
         else:
             passages = tuple(h.chunk.sentences for h in hits)

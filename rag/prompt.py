@@ -100,6 +100,18 @@ def number_sentences(transcripts: Sequence[Transcript]) -> tuple[str, list[Segme
     return "\n".join(lines), numbered
 
 
+def as_asked(question: str, yes_no: bool) -> str:
+    """The question as the model reading the whole transcript is asked it: a yes/no question as "what does
+    the transcript say about this", since a small model told to answer only what the transcript states
+    refuses a yes/no question whose sentence never says "yes" or "no" (its Yes or No is settled afterwards
+    from the cited sentences).
+
+    >>> as_asked("Did Meta keep buying servers?", True)
+    'What does the transcript say about this: Did Meta keep buying servers?'
+    """
+    return f"What does the transcript say about this: {question}" if yes_no else question
+
+
 def whole_messages(question: str, numbered_text: str, history: Sequence[tuple[str, str]] = ()) -> list[dict]:
     """Chat messages with the whole numbered transcript first (a stable, cacheable prefix), the question last.
 

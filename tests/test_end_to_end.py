@@ -32,7 +32,8 @@ def test_unanswerable_questions_abstain(pipeline, question):
 
 @pytest.mark.parametrize("question, verdict, moment", [
     ("Is developer tooling moving down the stack?", "No", "00:19:17"),  # the model itself opens with "Yes"
-    ("Does Gigascale invest in climate technology?", "Yes", "00:00:35"),  # the model first finds no answer
+    ("Does Gigascale invest in climate technology?", "Yes", "00:00:35"),
+    ("Did Meta keep buying off-the-shelf servers?", "No", "00:21:20"),  # asked plainly, the model finds no answer
 ])
 def test_yes_no_answers_open_with_the_verdict_of_their_cited_sentence(pipeline, question, verdict, moment):
     a = pipeline.ask(question)

@@ -93,6 +93,8 @@ def test_a_yes_no_answer_gets_the_verdict_of_its_cited_sentence(scripted_pipelin
     p = scripted_pipeline(replies, context="whole")
     a = p.ask("Did Meta keep buying off-the-shelf servers?")
     assert not a.abstained and a.text.startswith("No. The transcript says: “At Meta") and a.text.endswith("[00:21:20]")
+    assert p.llm.prompts[0][-1]["content"] == ("Question: What does the transcript say about this: "
+                                               "Did Meta keep buying off-the-shelf servers?")
     check = p.llm.prompts[1]  # the check sees the cited sentence alone, not the transcript
     assert "Answer: Yes" in check[0]["content"] and "At Meta" in check[1]["content"]
     assert len(check[1]["content"]) < 400 and a.trace.verdict_reply == replies[1]
