@@ -65,3 +65,18 @@ def test_library_round_trip_cites_the_right_source_and_minute(tmp_path, settings
     assert not a.abstained, a.to_json()
     assert "cold email" in a.text.lower() and "mcp" in a.text.lower(), a.text
     assert any(c.source == "Agentic AI explained" and 12 * 60 <= c.seconds < 13 * 60 for c in a.citations), a.to_json()
+
+
+def test_the_yes_no_check_agrees_with_hand_labelled_verdicts(llm):
+    """28 yes/no questions, each with the transcript sentence that settles it (both transcripts); measured 23."""
+    import json
+
+    from rag.checks import verdict
+    from rag.prompt import yes_no_messages
+    from tests.conftest import ROOT
+
+    cases = [json.loads(line) for line in (ROOT / "tests" / "data" / "yes-no-verdicts.jsonl").read_text("utf-8").splitlines()]
+    wrong = [(c["question"], c["verdict"]) for c in cases
+             if verdict("".join(llm.generate(yes_no_messages(c["question"], [c["evidence"]])))) != c["verdict"]]
+    assert sum(c["verdict"] == "no" for c in cases) >= 12  # both answers well represented
+    assert len(wrong) <= 6, wrong
