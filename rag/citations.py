@@ -33,7 +33,7 @@ REFERENCE_RE = re.compile(r"\[\s*(\d{1,3}(?:\s*[,;]\s*\d{1,3})*)\s*\]")
 MODEL_TIME_RE = re.compile(r"\s*[\[(]?\b\d{1,2}:\d{2}(?::\d{2})?\b[\])]?")
 PASSAGE_WORD_RE = re.compile(r"\s*\(?\b(?:in |see |according to )?(?:passage|source)s?\s+\d+(?:\s*(?:,|and)\s*\d+)*\)?", re.I)
 PAIR_PENALTY = 0.05
-NEAR_TIE = 0.10  # another sentence within this much of the best support is cited as well
+NEAR_TIE = 0.05  # another sentence within this much of the best support is cited as well
 LEADING_MARKERS_RE = re.compile(r"^(\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+")
 
 STOPWORDS = frozenset("""

@@ -116,3 +116,18 @@ def test_a_terse_answer_to_a_question_in_other_words_is_supported(embedder):
     assert not sentences[0].supported  # a number the captions do not hold
     sentences, _ = verify([DraftSentence("Mostly engineers.", ())], said, embedder.encode, 0.48, question=question)
     assert not sentences[0].supported  # words the captions do not hold
+
+
+
+
+def test_a_sentence_that_supports_a_claim_less_well_is_not_cited_beside_the_best(settings, embedder):
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    reply = "The AI agent in the N8N workflow has attached to it the anthropic chat model."
+    p = Pipeline(settings.with_(paths=(captions,), context="whole"), embedder=embedder, llm=ScriptedLLM(reply))
+    a = p.ask("What does the AI agent in the n8n workflow have attached to it?")
+    # the two cues that say it, not also "Anthropic has this document on building effective agents" (00:00:50),
+    # which shares two of its words and scores 0.09 below them
+    assert [c.timestamp for c in a.citations] == ["00:10:38", "00:10:49"], [c.timestamp for c in a.citations]
