@@ -64,6 +64,9 @@ def restates(answer: str, question: str, words) -> bool:
 
 
 _HOW_MANY = re.compile(r"\bhow many ([a-z][a-z-]*)(?: ([a-z][a-z-]*))?", re.I)
+# words that count people: "how many employees?" is answered by "55 plus people"
+PEOPLE = frozenset("people person persons employee employees staff worker workers member members folks humans "
+                   "individuals engineers developers".split())
 _COUNTED = re.compile(r"(?:\d+(?:[.,]\d+)*|\b(?:" + "|".join(NUMBER_WORDS) + r"))\s*(?:\+|plus|or more|or so|more)?\s+"
                       r"([a-z][a-z-]*)", re.I)
 
@@ -81,13 +84,17 @@ def counts_what_was_asked(answer: str, question: str, stem) -> bool:
     True
     >>> counts_what_was_asked("Nine.", "How many years was he CTO?", same)
     True
+    >>> counts_what_was_asked("55 plus people.", "How many employees does the company have?", same)
+    True
     """
     asked = _HOW_MANY.search(question)
     counted = [m.group(1) for m in _COUNTED.finditer(answer)]
     if not asked or not counted:
         return True
     wanted = {stem(w) for w in asked.groups() if w}
-    return bool(wanted & {stem(w) for w in re.findall(r"[a-z][a-z-]*", answer.lower())})
+    said = {stem(w) for w in re.findall(r"[a-z][a-z-]*", answer.lower())}
+    people = {stem(w) for w in PEOPLE}
+    return bool(wanted & said) or bool(wanted & people and said & people)
 
 
 def expected_kind(question: str) -> str | None:
