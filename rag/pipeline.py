@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace
-from rag.checks import is_yes_no, needed, refusal, settle_yes_no, verdict
+from rag.checks import is_yes_no, needed, polarity, refusal, settle_yes_no, verdict
 from rag.citations import content_words, evidence_units, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
@@ -19,6 +19,7 @@ from rag.grounding import restates
 from rag.prompt import NO_ANSWER, as_asked, build_messages, number_sentences, whole_messages, yes_no_messages
 from rag.chunker import Hit
 from rag.retriever import Retriever
+from rag.segments import segment_key
 from rag.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
@@ -310,8 +311,26 @@ class Pipeline:
                                      content_words):
             return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), timings_ms=timings, trace=trace,
                            reason="the answer only restates the yes/no question, and its sentences give no verdict")
+        own = next((polarity(s.text) for s in answer.sentences if s.supported), None)
+        if own is not None and said is not None and own != said and not self._found_by_search(citations, trace):
+            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), timings_ms=timings, trace=trace,
+                           reason="the answer's yes or no contradicts its cited sentences, and those are not what "
+                                  "search finds for the question")
         return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations,
                        timings_ms=timings, trace=trace)
+
+    @staticmethod
+    def _found_by_search(citations, trace: Trace | None) -> bool:
+        """Whether every cited sentence is in a passage search ranked for the question (or in the part of the
+        transcript a time, neighbour or speaker question is about). A contradiction between the model's yes or
+        no and its cited sentences is only settled by quoting them when they are: otherwise the model's answer
+        was more likely cited to the wrong sentences ("Yes, the agentic system has a memory" cited to
+        sentences about plans and agents, not to "It will also have a memory")."""
+        if trace is None:
+            return False
+        shown = trace.passages if trace.context == "focus" else tuple(h.chunk.sentences for h in trace.hits)
+        found = {seg.key for p in shown for seg in p}
+        return all(segment_key(c.source, c.seconds, c.text) in found for c in citations)
 
     def _captions_only(self, trace: Trace) -> bool:
         """Whether every sentence shown comes from captions or speech recognition (noisy, fragmentary text)."""

@@ -109,6 +109,21 @@ def test_a_yes_no_answer_without_a_verdict_that_restates_the_question_abstains(s
     assert a.abstained and "yes/no" in a.reason
 
 
+def test_a_contradicted_yes_no_answer_is_quoted_only_when_search_finds_its_sentences():
+    from rag.answer import Citation, Trace
+    from rag.chunker import Chunk, Hit
+    from rag.pipeline import Pipeline
+    from rag.segments import Segment
+
+    memory, plan = Segment("talk", 313, "It will also have a memory."), Segment("talk", 446, "It will first prepare a plan.")
+    cite = lambda s: Citation(s.timestamp, s.start, s.source, s.text)  # noqa: E731
+    searched = Trace("whole", hits=(Hit(Chunk(0, "talk", (memory,)), 0.6, 0),), passages=((memory,), (plan,)))
+    assert Pipeline._found_by_search([cite(memory)], searched)
+    assert not Pipeline._found_by_search([cite(memory), cite(plan)], searched)  # the plan sentence was not found
+    window = Trace("focus", hits=(), passages=((plan,),))  # a time question: its window is what was searched
+    assert Pipeline._found_by_search([cite(plan)], window)
+
+
 def test_wh_questions_get_no_yes_no_check(scripted_pipeline):
     p = scripted_pipeline("Gigascale invests in companies that use technology to fight climate change.", context="whole")
     assert not p.ask("What does Gigascale invest in?").abstained and len(p.llm.prompts) == 1
