@@ -248,8 +248,7 @@ class Pipeline:
             messages = build_messages(asked, passages, history, scope=focus.description)
         elif strategy == "whole":
             text, numbered = self.numbered(source)
-            yes_no = self.settings.yes_no_check and is_yes_no(question)
-            messages = whole_messages(as_asked(question, yes_no), text, history)
+            messages = whole_messages(as_asked(question, self._yes_no(question)), text, history)
             passages = tuple((seg,) for seg in numbered)
         else:
             passages = tuple(h.chunk.sentences for h in hits)
@@ -274,7 +273,7 @@ class Pipeline:
             looked = self._finish(again, Trace("retrieve", tuple(hits), passages, (), first_reply=raw), timings, base)
             looked.timings_ms["second_look"] = (time.perf_counter() - t_look) * 1000
             answer = looked if not looked.abstained else answer
-        if not answer.abstained and self.settings.yes_no_check and is_yes_no(question):
+        if not answer.abstained and self._yes_no(question):
             answer = self._settle_yes_no(answer)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
@@ -294,8 +293,12 @@ class Pipeline:
                 and best >= self.settings.min_retrieval_score):
             return False
         if trace.drafts == ():  # the model itself found nothing
-            return not answer.sentences and self.settings.yes_no_check and is_yes_no(answer.question)
+            return not answer.sentences and self._yes_no(answer.question)
         return self._captions_only(trace)
+
+    def _yes_no(self, question: str) -> bool:
+        """Whether the question gets the yes/no handling (`rag.checks.is_yes_no`, when the setting is on)."""
+        return self.settings.yes_no_check and is_yes_no(question)
 
     def _settle_yes_no(self, answer: Answer) -> Answer:
         """Open a yes/no answer with the Yes or No its cited sentences give, asked of the model with those
@@ -307,15 +310,17 @@ class Pipeline:
         sentences, citations = settle_yes_no(answer.sentences, answer.citations, said)
         timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
         trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
+        own = next((polarity(s.text) for s in answer.sentences if s.supported), None)
+        why = ""
         if said is None and restates(" ".join(s.text for s in sentences if s.supported), answer.question,
                                      content_words):
+            why = "the answer only restates the yes/no question, and its sentences give no verdict"
+        elif own is not None and said is not None and own != said and not self._found_by_search(citations, trace):
+            why = ("the answer's yes or no contradicts its cited sentences, and those are not what search finds "
+                   "for the question")
+        if why:
             return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), timings_ms=timings, trace=trace,
-                           reason="the answer only restates the yes/no question, and its sentences give no verdict")
-        own = next((polarity(s.text) for s in answer.sentences if s.supported), None)
-        if own is not None and said is not None and own != said and not self._found_by_search(citations, trace):
-            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), timings_ms=timings, trace=trace,
-                           reason="the answer's yes or no contradicts its cited sentences, and those are not what "
-                                  "search finds for the question")
+                           reason=why)
         return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations,
                        timings_ms=timings, trace=trace)
 
@@ -361,7 +366,7 @@ class Pipeline:
                                               question=question)
         reason = refusal(question, sentences, citations, trace.passages, trace.context in ("whole", "retrieve"),
                          self.embedder.encode_cached, self.settings.min_evidence_score,
-                         yes_no=self.settings.yes_no_check and is_yes_no(question))
+                         yes_no=self._yes_no(question))
         if reason:
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason=reason, **base)
