@@ -8,9 +8,11 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace
+import numpy as np
+
+from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
 from rag.checks import is_yes_no, needed, polarity, refusal, settle_yes_no, verdict
-from rag.citations import content_words, evidence_units, parse_answer, verify
+from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
@@ -275,6 +277,9 @@ class Pipeline:
             answer = looked if not looked.abstained else answer
         if not answer.abstained and self._yes_no(question):
             answer = self._settle_yes_no(answer)
+        elif self._yes_no(question) and focus is None and answer.trace is not None and answer.trace.drafts == () \
+                and not answer.sentences:
+            answer = self._closest_verdict(answer, source)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
@@ -323,6 +328,39 @@ class Pipeline:
                            reason=why)
         return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations,
                        timings_ms=timings, trace=trace)
+
+    def _closest_verdict(self, answer: Answer, source: str | None) -> Answer:
+        """A yes/no question the model found no answer to: when one sentence of the transcript is very close to
+        it, in meaning and in words, that sentence's verdict, quoted.
+
+        The model, told to answer only what the transcript states, refuses a question whose premise the
+        transcript contradicts ("Did he start working in AI in 2015?" — "… in 2013 …"). The closest sentence
+        must reach `yes_no_min_cosine` and hold `yes_no_min_words` of the question's content words; otherwise,
+        and when the check gives no verdict, the refusal stands.
+        """
+        _, numbered = self.numbered(source)
+        if not numbered:
+            return answer
+        encode = self.embedder.encode_cached
+        vectors = encode([answer.question] + [s.text for s in numbered])
+        closeness = vectors[1:] @ vectors[0]
+        best = int(np.argmax(closeness))
+        sentence = numbered[best]
+        if (float(closeness[best]) < self.settings.yes_no_min_cosine
+                or lexical_support(answer.question, sentence.text) < self.settings.yes_no_min_words):
+            return answer
+        t0 = time.perf_counter()
+        reply = "".join(self.llm.generate(yes_no_messages(answer.question, [sentence.text]))).strip()
+        said = verdict(reply)
+        timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
+        trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
+        if said is None:
+            return replace(answer, timings_ms=timings, trace=trace)
+        cited = Citation(sentence.timestamp, sentence.start, sentence.source, sentence.text, sentence.line,
+                         float(closeness[best]))
+        said_it = AnswerSentence(f"{said.capitalize()}. The transcript says: “{sentence.text.strip()}”", (0,), True)
+        return replace(answer, text=render((said_it,), (cited,)), abstained=False, citations=(cited,),
+                       sentences=(said_it,), reason="", timings_ms=timings, trace=trace)
 
     @staticmethod
     def _found_by_search(citations, trace: Trace | None) -> bool:

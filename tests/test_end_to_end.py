@@ -23,6 +23,7 @@ def test_answer_contains_the_fact_and_cites_the_moment(pipeline, question, momen
 @pytest.mark.parametrize("question", [
     "Who won the football world cup in 2022?",
     "How much money has Gigascale raised?",
+    "Did Meta ever use AMD chips in its data centers?",
 ])
 def test_unanswerable_questions_abstain(pipeline, question):
     a = pipeline.ask(question)
@@ -34,6 +35,7 @@ def test_unanswerable_questions_abstain(pipeline, question):
     ("Is developer tooling moving down the stack?", "No", "00:19:17"),  # the model itself opens with "Yes"
     ("Does Gigascale invest in climate technology?", "Yes", "00:00:35"),
     ("Did Meta keep buying off-the-shelf servers?", "No", "00:21:20"),  # asked plainly, the model finds no answer
+    ("Did he start working in AI in 2015?", "No", "00:13:37"),  # the model never answers; the closest sentence does
 ])
 def test_yes_no_answers_open_with_the_verdict_of_their_cited_sentence(pipeline, question, verdict, moment):
     a = pipeline.ask(question)

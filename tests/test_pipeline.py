@@ -124,6 +124,18 @@ def test_a_contradicted_yes_no_answer_is_quoted_only_when_search_finds_its_sente
     assert Pipeline._found_by_search([cite(plan)], window)
 
 
+def test_a_yes_no_question_the_model_finds_no_answer_to_gets_the_verdict_of_a_very_close_sentence(scripted_pipeline):
+    p = scripted_pipeline(["NOT IN TRANSCRIPT", "NOT IN TRANSCRIPT", "It says 2013. Answer: No"], context="whole")
+    a = p.ask("Did he start working in AI in 2015?")  # the transcript contradicts the premise: 2013
+    assert not a.abstained and a.text.startswith("No. The transcript says: “He started working in AI at Facebook in 2013")
+    assert [c.timestamp for c in a.citations] == ["00:13:37"] and len(p.llm.prompts) == 3  # whole, second look, check
+    far = scripted_pipeline(["NOT IN TRANSCRIPT", "NOT IN TRANSCRIPT", "Answer: No"], context="whole")
+    b = far.ask("Did Meta ever use AMD chips in its data centers?")  # no sentence is that close: no verdict is asked
+    assert b.abstained and len(far.llm.prompts) == 2
+    unclear = scripted_pipeline(["NOT IN TRANSCRIPT", "NOT IN TRANSCRIPT", "Hard to say."], context="whole")
+    assert unclear.ask("Did he start working in AI in 2015?").abstained  # no verdict: the refusal stands
+
+
 def test_wh_questions_get_no_yes_no_check(scripted_pipeline):
     p = scripted_pipeline("Gigascale invests in companies that use technology to fight climate change.", context="whole")
     assert not p.ask("What does Gigascale invest in?").abstained and len(p.llm.prompts) == 1
