@@ -51,6 +51,8 @@ class Trace:
         passages: what the model was shown, by number: `passages[n - 1]` is what `[n]` refers to.
         drafts: the model's answer sentences as parsed, with the numbers it cited itself.
         first_reply: on a second look (caption text), the whole-transcript reply that verification refused.
+        second_reply: on a second look whose answer was refused too, its reply (the refusal shown is the
+            first one's).
         verdict_reply: on a yes/no question, the model's reply when asked whether the cited sentences say
             yes or no (see `rag.checks.settle_yes_no`).
     """
@@ -60,6 +62,7 @@ class Trace:
     passages: tuple = ()
     drafts: tuple = ()
     first_reply: str = ""
+    second_reply: str = ""
     verdict_reply: str = ""
 
     def model_cited(self) -> tuple:

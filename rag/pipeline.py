@@ -274,12 +274,12 @@ class Pipeline:
             again = "".join(self.llm.generate(build_messages(question, passages, history), cached_prefix=1)).strip()
             looked = self._finish(again, Trace("retrieve", tuple(hits), passages, (), first_reply=raw), timings, base)
             looked.timings_ms["second_look"] = (time.perf_counter() - t_look) * 1000
-            answer = looked if not looked.abstained else answer
+            answer = looked if not looked.abstained else replace(answer, trace=replace(answer.trace, second_reply=again))
         if not answer.abstained and self._yes_no(question):
             answer = self._settle_yes_no(answer)
         elif self._yes_no(question) and focus is None and answer.trace is not None and answer.trace.drafts == () \
                 and not answer.sentences:
-            answer = self._closest_verdict(answer, source)
+            answer = self._closest_verdict(answer)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
@@ -329,23 +329,23 @@ class Pipeline:
         return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations,
                        timings_ms=timings, trace=trace)
 
-    def _closest_verdict(self, answer: Answer, source: str | None) -> Answer:
-        """A yes/no question the model found no answer to: when one sentence of the transcript is very close to
-        it, in meaning and in words, that sentence's verdict, quoted.
+    def _closest_verdict(self, answer: Answer) -> Answer:
+        """A yes/no question the model found no answer to: when one sentence of the passages search found is
+        very close to it, in meaning and in words, that sentence's verdict, quoted.
 
         The model, told to answer only what the transcript states, refuses a question whose premise the
         transcript contradicts ("Did he start working in AI in 2015?" — "… in 2013 …"). The closest sentence
         must reach `yes_no_min_cosine` and hold `yes_no_min_words` of the question's content words; otherwise,
         and when the check gives no verdict, the refusal stands.
         """
-        _, numbered = self.numbered(source)
-        if not numbered:
+        found = list({seg.key: seg for h in answer.trace.hits for seg in h.chunk.sentences
+                      if not seg.is_heading}.values()) if answer.trace else []
+        if not found:
             return answer
-        encode = self.embedder.encode_cached
-        vectors = encode([answer.question] + [s.text for s in numbered])
+        vectors = self.embedder.encode_cached([answer.question] + [s.text for s in found])
         closeness = vectors[1:] @ vectors[0]
         best = int(np.argmax(closeness))
-        sentence = numbered[best]
+        sentence = found[best]
         if (float(closeness[best]) < self.settings.yes_no_min_cosine
                 or lexical_support(answer.question, sentence.text) < self.settings.yes_no_min_words):
             return answer

@@ -173,3 +173,15 @@ def test_facts_count_only_what_the_answer_shows_and_a_yes_no_verdict_is_replayed
     assert out["q35"]["facts_right"] is False  # "abstraction" is only in the sentence the transcript does not support
     assert out["q46"]["answer"].startswith("No.") and out["q46"]["facts_right"]
     assert out["q46"]["verdict_reply"] == replies["q46"][1]
+
+
+def test_a_saved_run_replays_every_model_call_in_the_order_it_was_made(tmp_path):
+    from rag.eval.replay import load_run
+
+    rows = [{"id": "a", "first_reply": "whole", "raw": "second look, kept", "verdict_reply": "Answer: No"},
+            {"id": "b", "raw": "NOT IN TRANSCRIPT", "second_reply": "NOT IN TRANSCRIPT either", "verdict_reply": "Answer: Yes"},
+            {"id": "c", "raw": "plain"}]
+    (tmp_path / "report.json").write_text(json.dumps({"meta": {"model": "m"}, "results": {"whole": {"rows": rows}}}))
+    _, _, replies = load_run(tmp_path / "report.json")
+    assert replies == {"a": ["whole", "second look, kept", "Answer: No"],
+                       "b": ["NOT IN TRANSCRIPT", "NOT IN TRANSCRIPT either", "Answer: Yes"], "c": ["plain"]}

@@ -17,8 +17,9 @@ from rag.errors import EvalError
 
 class ReplayGenerator:
     """A `Generator` that gives, call by call, the replies recorded for the question selected by `select(id)`
-    (the whole-transcript reply a second look replaced, if any, then the answer's, then a yes/no question's
-    verdict reply, if any), then nothing."""
+    in the order they were generated: the whole-transcript reply a second look replaced (if any), the
+    answer's, a second look's that was refused too (if any), a yes/no question's verdict reply (if any);
+    then nothing."""
 
     def __init__(self, replies: dict[str, list[str]], name: str):
         self.replies = replies
@@ -43,8 +44,8 @@ def load_run(path: str | Path) -> tuple[str, str, dict[str, list[str]]]:
     try:
         saved = json.loads(p.read_text("utf-8"))
         name, run = next(iter(saved["results"].items()))
-        replies = {r["id"]: ([r["first_reply"]] if r.get("first_reply") else []) + [r.get("raw") or ""]
-                   + ([r["verdict_reply"]] if r.get("verdict_reply") else []) for r in run["rows"]}
+        replies = {r["id"]: [*([r["first_reply"]] if r.get("first_reply") else []), r.get("raw") or "",
+                             *(r[k] for k in ("second_reply", "verdict_reply") if r.get(k))] for r in run["rows"]}
         return saved["meta"]["model"], name, replies
     except (OSError, ValueError, KeyError, StopIteration, AttributeError) as exc:
         raise EvalError(f"{path}: not a saved evaluation report ({exc})") from None

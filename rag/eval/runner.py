@@ -82,6 +82,7 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
             "abstained": answer.abstained, "reason": answer.reason, "searched": searched,
             "context": answer.trace.context if answer.trace else None,
             "first_reply": answer.trace.first_reply if answer.trace else "",
+            "second_reply": answer.trace.second_reply if answer.trace else "",
             "verdict_reply": answer.trace.verdict_reply if answer.trace else "",
             "citations": [c.to_json() for c in answer.citations],
             "ttft_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms.get("total"),
