@@ -70,8 +70,10 @@ def _number(token: str) -> int:
     return NUMBER_WORDS[token.lower()] if token.lower() in NUMBER_WORDS else int(token)
 
 
-def time_window(question: str, duration: float) -> tuple[float, float, str] | None:
-    """The `(start, end, description)` in seconds that a question asks about, or None.
+def time_window(question: str, duration: float) -> tuple[float, float, str, float] | None:
+    """The `(start, end, description, anchor)` in seconds that a question asks about, or None; `anchor` is the
+    moment the window is about (its start, its end, or the minute named), whose sentences are kept first when
+    the window holds more than `MAX_SENTENCES`.
 
     >>> time_window("What does he say around minute 22?", 3000)[:2]
     (1260.0, 1440.0)
@@ -85,22 +87,22 @@ def time_window(question: str, duration: float) -> tuple[float, float, str] | No
     m = _BETWEEN_CLOCK.search(question)
     if m:
         a, b = parse_time(m.group(1)), parse_time(m.group(2))
-        return min(a, b), max(a, b), f"between {format_time(min(a, b))} and {format_time(max(a, b))}"
+        return min(a, b), max(a, b), f"between {format_time(min(a, b))} and {format_time(max(a, b))}", min(a, b)
     m = _BETWEEN_MIN.search(question)
     if m:
         a, b = sorted((_number(m.group(1)) * 60.0, _number(m.group(2)) * 60.0))
-        return a, b, f"between {format_time(a)} and {format_time(b)}"
+        return a, b, f"between {format_time(a)} and {format_time(b)}", a
     m = _FIRST.search(question)
     if m:
         n = _number(m.group(2)) if m.group(2) else 1
         if m.group(1).lower() in ("first", "opening"):
-            return 0.0, n * 60.0, f"in the first {n} minute{'s' * (n != 1)}"
-        return max(0.0, duration - n * 60.0), duration + 1, f"in the last {n} minute{'s' * (n != 1)}"
+            return 0.0, n * 60.0, f"in the first {n} minute{'s' * (n != 1)}", 0.0
+        return max(0.0, duration - n * 60.0), duration + 1, f"in the last {n} minute{'s' * (n != 1)}", duration
     m = _EDGE.search(question)
     if m:
         if m.group(1).lower() == "end":
-            return max(0.0, duration - 120.0), duration + 1, "in the last 2 minutes"
-        return 0.0, 120.0, "in the first 2 minutes"
+            return max(0.0, duration - 120.0), duration + 1, "in the last 2 minutes", duration
+        return 0.0, 120.0, "in the first 2 minutes", 0.0
     centre = None
     m = _MOMENT.search(question)
     if m:
@@ -109,7 +111,7 @@ def time_window(question: str, duration: float) -> tuple[float, float, str] | No
         centre = _number(m.group(1)) * 60.0
     if centre is None:
         return None
-    return max(0.0, centre - 60.0), centre + 120.0, f"around {format_time(centre)}"
+    return max(0.0, centre - 60.0), centre + 120.0, f"around {format_time(centre)}", centre
 
 
 def neighbour_request(question: str) -> tuple[str, str, int] | None:
@@ -174,9 +176,10 @@ def find_focus(question: str, transcripts: Sequence[Transcript],
     duration = max(s.start for s in sentences)
     window = time_window(question, duration)
     if window:
-        start, end, words = window
-        inside = tuple(s for s in sentences if start <= s.start < end)
-        return Focus("window", words, inside[:MAX_SENTENCES])
+        start, end, words, anchor = window
+        inside = [s for s in sentences if start <= s.start < end]
+        kept = set(sorted(range(len(inside)), key=lambda i: abs(inside[i].start - anchor))[:MAX_SENTENCES])
+        return Focus("window", words, tuple(s for i, s in enumerate(inside) if i in kept))
     neighbour = neighbour_request(question)
     if neighbour and encode is not None:
         direction, anchor, n = neighbour

@@ -42,6 +42,20 @@ def test_window_keeps_the_sentences_inside_it():
     assert empty.sentences == ()  # the pipeline then says the transcript has nothing there
 
 
+def test_a_crowded_window_keeps_the_sentences_nearest_the_moment_it_is_about():
+    from rag.focus import MAX_SENTENCES
+
+    lines = " ".join(f"Point {i} [00:{i // 12:02d}:{i % 12 * 5:02d}]." for i in range(120))  # one every 5 s, 10 minutes
+    t = parse_transcript(lines, "t", "t.txt")
+    end = find_focus("What does he ask viewers to do at the very end?", [t]).sentences  # 24 in the last 2 minutes
+    assert len(end) == MAX_SENTENCES and end[-1].text == "Point 119."  # the last ones are kept, in order
+    assert [s.start for s in end] == sorted(s.start for s in end)
+    start = find_focus("What is said in the first 5 minutes?", [t]).sentences
+    assert start[0].text == "Point 0." and len(start) == MAX_SENTENCES
+    around = [s.text for s in find_focus("What does he say around minute 5?", [t]).sentences]  # 4:00 to 7:00
+    assert "Point 60." in around and "Point 83." not in around  # 5:00 kept, 6:55 left out
+
+
 def test_neighbours_in_document_order(embedder):
     t = parse_transcript("Intro words [00:00:10]. The FAIR lab was founded [00:13:37]. Gigascale backs climate tech "
                          "[00:00:35]. Chips are hard to beat [00:23:08].", "t", "t.txt")
