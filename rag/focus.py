@@ -161,6 +161,14 @@ def speaker_request(question: str, speakers: Sequence[str]) -> str | None:
     return None
 
 
+def closeness(text: str, sentences: Sequence[Segment], encode: Encode) -> np.ndarray:
+    """How close each sentence is to a text: cosine plus the share of the text's words it holds (a short
+    text such as "FAIR" embeds poorly, so its words found in the sentence count as much as the cosine)."""
+    vectors = encode([text] + [s.text for s in sentences])
+    lexical = np.array([lexical_support(text, s.text) for s in sentences], dtype=np.float32)
+    return vectors[1:] @ vectors[0] + lexical
+
+
 def find_focus(question: str, transcripts: Sequence[Transcript],
                encode: Encode | None = None) -> Focus | None:
     """The sentences a time, neighbour or speaker question is about, or None for an ordinary question.
@@ -183,15 +191,16 @@ def find_focus(question: str, transcripts: Sequence[Transcript],
     neighbour = neighbour_request(question)
     if neighbour and encode is not None:
         direction, anchor, n = neighbour
-        vectors = encode([anchor] + [s.text for s in sentences])
-        # a short anchor ("FAIR") embeds poorly: its words found in the sentence count as much as the cosine
-        lexical = np.array([lexical_support(anchor, s.text) for s in sentences], dtype=np.float32)
-        best = int(np.argmax(vectors[1:] @ vectors[0] + lexical))
+        best = int(np.argmax(closeness(anchor, sentences, encode)))
         order = range(best + 1, min(best + 1 + n, len(sentences))) if direction == "after" else range(max(0, best - n), best)
         chosen = tuple(sentences[i] for i in order if sentences[i].source == sentences[best].source)
         return Focus(direction, f"{direction} “{sentences[best].text}”", chosen)
     speakers = sorted({s.speaker for s in sentences if s.speaker})
     speaker = speaker_request(question, speakers) if speakers else None
     if speaker:
-        return Focus("speaker", f"said by {speaker}", tuple(s for s in sentences if s.speaker == speaker))
+        said = [s for s in sentences if s.speaker == speaker]
+        if len(said) > MAX_SENTENCES and encode is not None:  # a long meeting: the speaker's lines on the question
+            closest = set(np.argsort(-closeness(question, said, encode))[:MAX_SENTENCES].tolist())
+            said = [s for i, s in enumerate(said) if i in closest]
+        return Focus("speaker", f"said by {speaker}", tuple(said[:MAX_SENTENCES]))
     return None

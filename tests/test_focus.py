@@ -56,6 +56,19 @@ def test_a_crowded_window_keeps_the_sentences_nearest_the_moment_it_is_about():
     assert "Point 60." in around and "Point 83." not in around  # 5:00 kept, 6:55 left out
 
 
+def test_a_talkative_speaker_is_read_where_the_question_is_about(embedder):
+    from rag.focus import MAX_SENTENCES
+
+    lines = [f"[00:{i // 2:02d}:{i % 2 * 30:02d}] Alice: We reviewed item number {i} of the agenda." for i in range(40)]
+    lines[33] = "[00:16:30] Alice: The budget for the offsite is twelve thousand euros."
+    lines += ["[00:20:00] Bob: I agree with that."]
+    t = parse_transcript("\n".join(lines), "meeting", "m.txt")
+    said = find_focus("What did Alice say about the budget?", [t], embedder.encode).sentences
+    assert len(said) == MAX_SENTENCES and all(s.speaker == "Alice" for s in said)
+    assert any("budget" in s.text for s in said)  # the 34th of her 40 lines, past the first 20
+    assert [s.start for s in said] == sorted(s.start for s in said)
+
+
 def test_neighbours_in_document_order(embedder):
     t = parse_transcript("Intro words [00:00:10]. The FAIR lab was founded [00:13:37]. Gigascale backs climate tech "
                          "[00:00:35]. Chips are hard to beat [00:23:08].", "t", "t.txt")
