@@ -87,6 +87,47 @@ def settle_yes_no(sentences: Sequence[AnswerSentence], citations: Sequence[Citat
             *unsupported), kept
 
 
+_MENTION = re.compile(r"\b(?:mention(?:s|ed)?|talk(?:s|ed)? about|discuss(?:es|ed)?|br(?:ing|ings|ought) up|"
+                      r"refer(?:s|red)? to|say anything about|c(?:o|a)mes? up)\b", re.I)
+_NOT_TOPIC = frozenset(content_words(
+    "mention mentions mentioned talk talks talked discuss discusses discussed bring brings brought refer refers "
+    "referred say anything come comes came around minute minutes mark first last end start beginning video "
+    "episode recording part anywhere ever"))
+
+
+def mention_topic(question: str) -> frozenset[str]:
+    """What a "does he mention X?" question asks about, as stemmed content words (empty for other questions).
+
+    >>> sorted(mention_topic("Does he mention Nvidia around minute 23?")), sorted(mention_topic("Did they talk about pricing?"))
+    (['nvidia'], ['price'])
+    >>> mention_topic("Does Gigascale invest in crypto?")
+    frozenset()
+    """
+    if not (is_yes_no(question) and _MENTION.search(question)):
+        return frozenset()
+    return frozenset(w for w in content_words(question) - _NOT_TOPIC if not w.isdigit())
+
+
+def mentioning(topic: frozenset[str], sentences: Sequence[Segment], most: int = 2) -> list[Segment]:
+    """The first `most` sentences that hold every word of the topic (stemmed; five-letter prefixes match, as
+    speech recognition mishears endings).
+
+    >>> [s.text for s in mentioning(frozenset({"nvidia"}), [Segment("t", 1, "Chips."), Segment("t", 2, "Beating Nvidia is hard.")])]
+    ['Beating Nvidia is hard.']
+    """
+    if not topic:
+        return []
+    found = []
+    for seg in sentences:
+        words = content_words(seg.text)
+        prefixes = {w[:5] for w in words if len(w) >= 5}
+        if all(w in words or (len(w) >= 5 and w[:5] in prefixes) for w in topic):
+            found.append(seg)
+            if len(found) == most:
+                break
+    return found
+
+
 def question_parts(question: str) -> int:
     """How many things a question asks: one, plus one per coordinated question ("…, and why?").
 

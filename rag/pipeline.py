@@ -11,7 +11,8 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
-from rag.checks import is_yes_no, needed, polarity, refusal, settle_yes_no, verdict
+from rag.checks import (is_yes_no, mention_topic, mentioning, needed, polarity, refusal, settle_yes_no,
+                        verdict)
 from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
@@ -277,6 +278,10 @@ class Pipeline:
             answer = looked if not looked.abstained else replace(answer, trace=replace(answer.trace, second_reply=again))
         if not answer.abstained and self._yes_no(question):
             answer = self._settle_yes_no(answer)
+        elif self._yes_no(question) and (topic := mention_topic(question)):
+            scope = focus.sentences if focus else [s for t in self.transcripts_for(source) for s in t.segments
+                                                   if not s.is_heading]
+            answer = self._mentioned(answer, mentioning(topic, scope))
         elif self._yes_no(question) and focus is None and answer.trace is not None and answer.trace.drafts == () \
                 and not answer.sentences:
             answer = self._closest_verdict(answer)
@@ -361,6 +366,18 @@ class Pipeline:
         said_it = AnswerSentence(f"{said.capitalize()}. The transcript says: “{sentence.text.strip()}”", (0,), True)
         return replace(answer, text=render((said_it,), (cited,)), abstained=False, citations=(cited,),
                        sentences=(said_it,), reason="", timings_ms=timings, trace=trace)
+
+    @staticmethod
+    def _mentioned(answer: Answer, found: Sequence) -> Answer:
+        """A refused "does he mention X?" question answered "Yes" with the first sentences that hold every word
+        of X (in the part of the transcript the question names, if any); the refusal stands when none does."""
+        if not found:
+            return answer
+        cited = tuple(Citation(s.timestamp, s.start, s.source, s.text, s.line, 1.0) for s in found)
+        quoted = " … ".join(f"“{s.text.strip()}”" for s in found)
+        said = AnswerSentence(f"Yes. The transcript says: {quoted}", tuple(range(len(cited))), True)
+        return replace(answer, text=render((said,), cited), abstained=False, citations=cited, sentences=(said,),
+                       reason="")
 
     @staticmethod
     def _found_by_search(citations, trace: Trace | None) -> bool:

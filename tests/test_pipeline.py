@@ -136,6 +136,18 @@ def test_a_yes_no_question_the_model_finds_no_answer_to_gets_the_verdict_of_a_ve
     assert unclear.ask("Did he start working in AI in 2015?").abstained  # no verdict: the refusal stands
 
 
+def test_does_he_mention_x_is_answered_with_the_sentences_that_mention_it(scripted_pipeline):
+    p = scripted_pipeline("Yes, he mentions Nvidia around minute 23.", context="whole")  # a claim no sentence states
+    a = p.ask("Does he mention Nvidia around minute 23?")
+    assert not a.abstained and a.text.startswith("Yes. The transcript says: “While companies like Nvidia")
+    assert [c.timestamp for c in a.citations] == ["00:22:29", "00:23:08"]  # both mentions in that window, in order
+    first = scripted_pipeline("NOT IN TRANSCRIPT", context="whole").ask("Is Gigascale mentioned in the first minute?")
+    assert [c.timestamp for c in first.citations] == ["00:00:31", "00:00:35"]
+    assert scripted_pipeline("Yes, he mentions Google.", context="whole").ask("Does he mention Google?").abstained
+    # a window without the topic: refused, though the topic is mentioned elsewhere
+    assert scripted_pipeline("NOT IN TRANSCRIPT", context="whole").ask("Does he mention Nvidia in the first minute?").abstained
+
+
 def test_wh_questions_get_no_yes_no_check(scripted_pipeline):
     p = scripted_pipeline("Gigascale invests in companies that use technology to fight climate change.", context="whole")
     assert not p.ask("What does Gigascale invest in?").abstained and len(p.llm.prompts) == 1
