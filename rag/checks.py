@@ -88,7 +88,7 @@ def settle_yes_no(sentences: Sequence[AnswerSentence], citations: Sequence[Citat
 
 
 _MENTION = re.compile(r"\b(?:mention(?:s|ed)?|talk(?:s|ed)? about|discuss(?:es|ed)?|br(?:ing|ings|ought) up|"
-                      r"refer(?:s|red)? to|say anything about|c(?:o|a)mes? up)\b", re.I)
+                      r"refer(?:s|red)? to|say anything about|c(?:o|a)mes? up(?! with))\b", re.I)
 _NOT_TOPIC = frozenset(content_words(
     "mention mentions mentioned talk talks talked discuss discusses discussed bring brings brought refer refers "
     "referred say anything come comes came around minute minutes mark first last end start beginning video "
@@ -100,8 +100,8 @@ def mention_topic(question: str) -> frozenset[str]:
 
     >>> sorted(mention_topic("Does he mention Nvidia around minute 23?")), sorted(mention_topic("Did they talk about pricing?"))
     (['nvidia'], ['price'])
-    >>> mention_topic("Does Gigascale invest in crypto?")
-    frozenset()
+    >>> mention_topic("Does Gigascale invest in crypto?"), mention_topic("Does the agent come up with a plan?")
+    (frozenset(), frozenset())
     """
     if not (is_yes_no(question) and _MENTION.search(question)):
         return frozenset()
