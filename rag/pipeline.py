@@ -276,15 +276,8 @@ class Pipeline:
             looked = self._finish(again, Trace("retrieve", tuple(hits), passages, (), first_reply=raw), timings, base)
             looked.timings_ms["second_look"] = (time.perf_counter() - t_look) * 1000
             answer = looked if not looked.abstained else replace(answer, trace=replace(answer.trace, second_reply=again))
-        if not answer.abstained and self._yes_no(question):
-            answer = self._settle_yes_no(answer)
-        elif self._yes_no(question) and (topic := mention_topic(question)):
-            scope = focus.sentences if focus else [s for t in self.transcripts_for(source) for s in t.segments
-                                                   if not s.is_heading]
-            answer = self._mentioned(answer, mentioning(topic, scope))
-        elif self._yes_no(question) and focus is None and answer.trace is not None and answer.trace.drafts == () \
-                and not answer.sentences:
-            answer = self._closest_verdict(answer)
+        if self._yes_no(question):
+            answer = self._yes_or_no(answer, focus, source)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
@@ -309,6 +302,20 @@ class Pipeline:
     def _yes_no(self, question: str) -> bool:
         """Whether the question gets the yes/no handling (`rag.checks.is_yes_no`, when the setting is on)."""
         return self.settings.yes_no_check and is_yes_no(question)
+
+    def _yes_or_no(self, answer: Answer, focus, source: str | None) -> Answer:
+        """A yes/no question's answer: an answer gets the verdict of its cited sentences; a refused "does he
+        mention X?" the sentences that mention X; a refusal of the model itself the verdict of one very close
+        sentence. Otherwise the refusal stands."""
+        if not answer.abstained:
+            return self._settle_yes_no(answer)
+        if topic := mention_topic(answer.question):
+            scope = focus.sentences if focus else [s for t in self.transcripts_for(source) for s in t.segments
+                                                   if not s.is_heading]
+            return self._mentioned(answer, mentioning(topic, scope))
+        if focus is None and answer.trace is not None and answer.trace.drafts == () and not answer.sentences:
+            return self._closest_verdict(answer)
+        return answer
 
     def _settle_yes_no(self, answer: Answer) -> Answer:
         """Open a yes/no answer with the Yes or No its cited sentences give, asked of the model with those
