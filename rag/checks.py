@@ -11,9 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 from dataclasses import replace
+from itertools import islice
 
 from rag.answer import AnswerSentence, Citation
-from rag.citations import DraftSentence, content_words, stem
+from rag.citations import DraftSentence, content_words, stem, word_share
 from rag.embedder import Encode
 from rag.grounding import counts_what_was_asked, expected_kind, has_kind, restates
 from rag.segments import Segment, segment_key
@@ -89,10 +90,9 @@ def settle_yes_no(sentences: Sequence[AnswerSentence], citations: Sequence[Citat
 
 _MENTION = re.compile(r"\b(?:mention(?:s|ed)?|talk(?:s|ed)? about|discuss(?:es|ed)?|br(?:ing|ings|ought) up|"
                       r"refer(?:s|red)? to|say anything about|c(?:o|a)mes? up(?! with))\b", re.I)
-_NOT_TOPIC = frozenset(content_words(
-    "mention mentions mentioned talk talks talked discuss discusses discussed bring brings brought refer refers "
-    "referred say anything come comes came around minute minutes mark first last end start beginning video "
-    "episode recording part anywhere ever"))
+_NOT_TOPIC = ("mention mentions mentioned talk talks talked discuss discusses discussed bring brings brought refer refers "
+              "referred say anything come comes came around minute minutes mark first last end start beginning video "
+              "episode recording part anywhere ever")
 
 
 def mention_topic(question: str) -> frozenset[str]:
@@ -105,7 +105,7 @@ def mention_topic(question: str) -> frozenset[str]:
     """
     if not (is_yes_no(question) and _MENTION.search(question)):
         return frozenset()
-    return frozenset(w for w in content_words(question) - _NOT_TOPIC if not w.isdigit())
+    return frozenset(w for w in content_words(question) - content_words(_NOT_TOPIC) if not w.isdigit())
 
 
 def mentioning(topic: frozenset[str], sentences: Sequence[Segment], most: int = 2) -> list[Segment]:
@@ -117,15 +117,7 @@ def mentioning(topic: frozenset[str], sentences: Sequence[Segment], most: int = 
     """
     if not topic:
         return []
-    found = []
-    for seg in sentences:
-        words = content_words(seg.text)
-        prefixes = {w[:5] for w in words if len(w) >= 5}
-        if all(w in words or (len(w) >= 5 and w[:5] in prefixes) for w in topic):
-            found.append(seg)
-            if len(found) == most:
-                break
-    return found
+    return list(islice((seg for seg in sentences if word_share(set(topic), seg.text) == 1.0), most))
 
 
 def question_parts(question: str) -> int:

@@ -125,21 +125,26 @@ def content_words(text: str) -> set[str]:
     return {stem(w) for w in tokenize(text) if w not in STOPWORDS}
 
 
-def lexical_support(claim: str, evidence: str) -> float:
-    """Share of the claim's content words that occur in the evidence (0 when it has none).
+def word_share(words: set[str], evidence: str) -> float:
+    """Share of (stemmed content) `words` found in the evidence (0 when there are none).
 
     A word also counts when an evidence word of five letters or more shares its first five: speech
     recognition mishears endings ("chatboard" for "chatbot").
-
-    >>> lexical_support("a tool augmented chatbot", "this is a tool augmented chatboard")
-    1.0
     """
-    words = content_words(claim)
     if not words:
         return 0.0
     found = content_words(evidence)
     prefixes = {w[:5] for w in found if len(w) >= 5}
     return sum(w in found or (len(w) >= 5 and w[:5] in prefixes) for w in words) / len(words)
+
+
+def lexical_support(claim: str, evidence: str) -> float:
+    """Share of the claim's content words that occur in the evidence (see `word_share`).
+
+    >>> lexical_support("a tool augmented chatbot", "this is a tool augmented chatboard")
+    1.0
+    """
+    return word_share(content_words(claim), evidence)
 
 
 def strip_attribution(sentence: str) -> str:
@@ -196,10 +201,7 @@ def terse_support(answer: str, question: str, evidence: str) -> float:
     own = content_words(answer) - content_words(question)
     if not own:
         return lexical_support(question, evidence)
-    found = content_words(evidence)
-    prefixes = {w[:5] for w in found if len(w) >= 5}
-    held = sum(w in found or (len(w) >= 5 and w[:5] in prefixes) for w in own) / len(own)
-    return 0.5 * held + 0.5 * lexical_support(question, evidence)
+    return 0.5 * word_share(own, evidence) + 0.5 * lexical_support(question, evidence)
 
 
 def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode: Encode,

@@ -296,7 +296,7 @@ class Pipeline:
                 and best >= self.settings.min_retrieval_score):
             return False
         if trace.drafts == ():  # the model itself found nothing
-            return not answer.sentences and self._yes_no(answer.question)
+            return self._yes_no(answer.question)
         return self._captions_only(trace)
 
     def _yes_no(self, question: str) -> bool:
@@ -310,10 +310,9 @@ class Pipeline:
         if not answer.abstained:
             return self._settle_yes_no(answer)
         if topic := mention_topic(answer.question):
-            scope = focus.sentences if focus else [s for t in self.transcripts_for(source) for s in t.segments
-                                                   if not s.is_heading]
+            scope = focus.sentences if focus else self.numbered(source)[1]
             return self._mentioned(answer, mentioning(topic, scope))
-        if focus is None and answer.trace is not None and answer.trace.drafts == () and not answer.sentences:
+        if focus is None and answer.trace is not None and answer.trace.drafts == ():
             return self._closest_verdict(answer)
         return answer
 
@@ -368,23 +367,23 @@ class Pipeline:
         trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
         if said is None:
             return replace(answer, timings_ms=timings, trace=trace)
-        cited = Citation(sentence.timestamp, sentence.start, sentence.source, sentence.text, sentence.line,
-                         float(closeness[best]))
-        said_it = AnswerSentence(f"{said.capitalize()}. The transcript says: “{sentence.text.strip()}”", (0,), True)
-        return replace(answer, text=render((said_it,), (cited,)), abstained=False, citations=(cited,),
-                       sentences=(said_it,), reason="", timings_ms=timings, trace=trace)
+        return self._quoting(replace(answer, timings_ms=timings, trace=trace), said, [sentence],
+                             float(closeness[best]))
 
     @staticmethod
     def _mentioned(answer: Answer, found: Sequence) -> Answer:
         """A refused "does he mention X?" question answered "Yes" with the first sentences that hold every word
         of X (in the part of the transcript the question names, if any); the refusal stands when none does."""
-        if not found:
-            return answer
-        cited = tuple(Citation(s.timestamp, s.start, s.source, s.text, s.line, 1.0) for s in found)
-        quoted = " … ".join(f"“{s.text.strip()}”" for s in found)
-        said = AnswerSentence(f"Yes. The transcript says: {quoted}", tuple(range(len(cited))), True)
-        return replace(answer, text=render((said,), cited), abstained=False, citations=cited, sentences=(said,),
-                       reason="")
+        return Pipeline._quoting(answer, "yes", found, 1.0) if found else answer
+
+    @staticmethod
+    def _quoting(answer: Answer, said: str, sentences: Sequence, support: float) -> Answer:
+        """The answer "<Yes|No>. The transcript says: “…”", quoting and citing `sentences`."""
+        cited = tuple(Citation(s.timestamp, s.start, s.source, s.text, s.line, support) for s in sentences)
+        quoted = " … ".join(f"“{s.text.strip()}”" for s in sentences)
+        said_it = AnswerSentence(f"{said.capitalize()}. The transcript says: {quoted}", tuple(range(len(cited))), True)
+        return replace(answer, text=render((said_it,), cited), abstained=False, citations=cited,
+                       sentences=(said_it,), reason="")
 
     @staticmethod
     def _found_by_search(citations, trace: Trace | None) -> bool:
