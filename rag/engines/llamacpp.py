@@ -4,7 +4,8 @@ Prompt processing on a small CPU is the slow part (about 100 tokens/s on 2 cores
 processes the same tokens twice. The leading messages that stay the same from question to question
 (`cached_prefix`: the instructions, or the instructions plus a whole transcript) are evaluated once;
 their KV state is kept in memory and on disk (`state_dir`, keyed by the model and the prefix tokens),
-so a restart restores it in well under a second instead of paying the prefill again. Each question
+so a restart restores it in well under a second instead of paying the prefill again. The saved states
+are capped in size (`state_disk_bytes`): the least recently used go first. Each question
 then only processes its own tokens. llama-cpp-python's own prefix match reuses whatever the context
 already holds.
 """
@@ -15,6 +16,7 @@ import ctypes
 import hashlib
 import json
 import os
+import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -28,6 +30,7 @@ from rag.models import PACKAGED, assemble_gguf, say
 SENTINEL = "\u2063QUESTION\u2063"  # an invisible separator: never in a transcript, marks where the suffix starts
 MIN_STATE_TOKENS = 256  # smaller prefixes are cheaper to recompute than to store
 STATE_VERSION = 1
+STATE_DISK_BYTES = 1 << 30  # a state is 16-90 MB (by transcript length): a few dozen transcripts' worth
 
 
 def gguf_file(spec: str, models_dir: Path) -> Path:
@@ -57,10 +60,12 @@ class LlamaCppLLM:
         n_ctx: context window in tokens (prefix + question + answer must fit).
         state_dir: where prefix states are saved (None: memory only).
         memory_states: how many prefix states to keep in memory.
+        state_disk_bytes: the most the saved states may take on disk; the least recently used go first.
     """
 
     def __init__(self, model: str, models_dir: Path, max_new_tokens: int = 160, threads: int = 2,
-                 n_ctx: int = 8192, state_dir: Path | None = None, memory_states: int = 4):
+                 n_ctx: int = 8192, state_dir: Path | None = None, memory_states: int = 4,
+                 state_disk_bytes: int = STATE_DISK_BYTES):
         self.model = model
         self.models_dir = Path(models_dir)
         self.max_new_tokens = max_new_tokens
@@ -68,6 +73,7 @@ class LlamaCppLLM:
         self.n_ctx = n_ctx
         self.state_dir = Path(state_dir) if state_dir else None
         self.memory_states = memory_states
+        self.state_disk_bytes = state_disk_bytes
         self._llm = None
         self._formatter = None
         self._model_id = ""
@@ -192,6 +198,10 @@ class LlamaCppLLM:
                 or hashlib.sha256(state).hexdigest() != meta.get("sha256")):
             say(f"Prompt state {folder} does not match; recomputing it.")
             return None
+        try:
+            os.utime(folder / "meta.json")  # recently used: the last to be pruned
+        except OSError:
+            pass
         return tokens, state
 
     def _save_to_disk(self, key: str, tokens: np.ndarray, state: bytes) -> None:
@@ -207,12 +217,35 @@ class LlamaCppLLM:
                 "version": STATE_VERSION, "model": self._model_id, "tokens": int(len(tokens)),
                 "bytes": len(state), "sha256": hashlib.sha256(state).hexdigest()}))
             if folder.exists():
-                import shutil
-
                 shutil.rmtree(folder, ignore_errors=True)
             os.replace(tmp, folder)
         except OSError as exc:  # a read-only or full cache only costs speed: say so, keep answering
             say(f"Could not save the prompt state in {folder} ({exc}); the next start recomputes it.")
+            return
+        self._prune_disk(keep=folder)
+
+    def _prune_disk(self, keep: Path) -> None:
+        """Delete the least recently used saved states until they fit in `state_disk_bytes` (never `keep`)."""
+        saved = []
+        try:
+            folders = [f for f in self.state_dir.iterdir() if ".tmp" not in f.name]  # not another's half-write
+        except OSError:
+            return
+        for folder in folders:
+            try:
+                used = (folder / "meta.json").stat().st_mtime
+                size = sum(f.stat().st_size for f in folder.iterdir())
+            except OSError:  # not a saved state, or one being replaced: left alone
+                continue
+            saved.append((used, size, folder))
+        total = sum(size for _, size, _ in saved)
+        for _, size, folder in sorted(saved, key=lambda s: s[0]):
+            if total <= self.state_disk_bytes:
+                break
+            if folder == keep:
+                continue
+            shutil.rmtree(folder, ignore_errors=True)
+            total -= size
 
     def prepare(self, prefix: list[int]) -> str:
         """Make the context hold `prefix`: already there, from memory, from disk, or evaluated once.
