@@ -49,6 +49,13 @@ _ANCHOR_NOISE = re.compile(rf"^(?:the\s+)?(?:{_PART}\s+)?(?:{_LINK}\s+)?", re.I)
 _SPEAKER = re.compile(r"\b(?i:what|how)\s+(?i:did|does|do)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:say|think|mention|tell|"
                       r"explain|describe|argue|suggest|propose|want)\b|\b(?i:according to)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
 MAX_SENTENCES = 20
+# "what is discussed around minute 13?", "what does he say in the first minute?": everything in the window,
+# not one fact ("what does he say about the budget around minute 5?" names a topic and is not one of these)
+_OVERVIEW = re.compile(
+    r"^\s*(?:so,?\s+)?what(?:'s|\s+is|\s+was|\s+are|\s+were|\s+gets|\s+got)?\s+(?:being\s+)?"
+    r"(?:discussed|said|covered|talked about|mentioned|going on|happening)\b(?!\s+about\b)"
+    r"|^\s*(?:so,?\s+)?what\s+(?:does|did|do)\s+(?:he|she|they|it|the\s+\w+|\w+)\s+"
+    r"(?:say|talk about|discuss|cover|mention|go over|speak about)\b(?!\s+about\b)", re.I)
 
 
 @dataclass(frozen=True)
@@ -64,6 +71,16 @@ class Focus:
     kind: str
     description: str
     sentences: tuple[Segment, ...]
+
+
+def asks_overview(question: str) -> bool:
+    """Whether a question asks what a part of the transcript says as a whole, rather than for one fact.
+
+    >>> [asks_overview(q) for q in ("What is discussed around minute 13?", "What does he say in the first minute?",
+    ...                             "What does he say about Nvidia around minute 23?", "What example does he give at 8:00?")]
+    [True, True, False, False]
+    """
+    return bool(_OVERVIEW.search(question))
 
 
 def _number(token: str) -> int:

@@ -17,9 +17,10 @@ from rag.citations import content_words, evidence_units, lexical_support, parse_
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
-from rag.focus import find_focus
+from rag.focus import asks_overview, find_focus
 from rag.grounding import restates
-from rag.prompt import NO_ANSWER, as_asked, build_messages, number_sentences, whole_messages, yes_no_messages
+from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, as_asked, build_messages, number_sentences,
+                        whole_messages, yes_no_messages)
 from rag.chunker import Hit
 from rag.retriever import Retriever
 from rag.segments import segment_key
@@ -245,9 +246,10 @@ class Pipeline:
             return
         if focus:  # a time, neighbour or speaker question: only the sentences it is about
             passages = tuple((seg,) for seg in focus.sentences)
-            # "what comes right before X?" is about place, not topic: ask what that place says
-            asked = "What does this part of the transcript say? Answer briefly." if focus.kind in ("after", "before") \
-                else question
+            # "what comes right before X?" is about place, not topic: ask what that place says; "what is discussed
+            # around minute 13?" asks for all of the window, not its first sentence
+            asked = (NEIGHBOUR_QUESTION if focus.kind in ("after", "before")
+                     else f"{question} {OVERVIEW_ASK}" if focus.kind == "window" and asks_overview(question) else question)
             messages = build_messages(asked, passages, history, scope=focus.description)
         elif strategy == "whole":
             text, numbered = self.numbered(source)

@@ -22,6 +22,12 @@ SYSTEM = (
 )
 
 
+# a time question that asks what a part of the transcript says (see `rag.focus.asks_overview`) gets this added
+OVERVIEW_ASK = "Give the main points, one short sentence each, at most three."
+# a question about what comes right before or after something is asked this of the sentences next to it
+NEIGHBOUR_QUESTION = "What does this part of the transcript say? Answer briefly."
+
+
 def passage_text(sentences: Sequence[Segment]) -> str:
     """A passage as the model reads it: sentences joined, a heading ending in ":", speakers named."""
     parts = []

@@ -94,6 +94,16 @@ def test_focus_answers_cite_inside_the_window(scripted_pipeline):
     assert "around 00:25:00" in p.llm.prompts[-1][-1]["content"]
 
 
+def test_a_window_overview_asks_for_its_main_points_and_a_topic_question_is_asked_as_it_is(scripted_pipeline):
+    from rag.prompt import OVERVIEW_ASK
+
+    p = scripted_pipeline("Mike notes that underpredicting capacity has been more regrettable than overpredicting [1].")
+    p.ask("What is discussed around minute 25?")
+    assert p.llm.prompts[-1][-1]["content"].endswith(f"Question: What is discussed around minute 25? {OVERVIEW_ASK}")
+    p.ask("What does he say about capacity around minute 25?")
+    assert p.llm.prompts[-1][-1]["content"].endswith("Question: What does he say about capacity around minute 25?")
+
+
 def test_empty_window_abstains_without_the_model(scripted_pipeline):
     p = scripted_pipeline("anything [1].")
     a = p.ask("What is discussed around minute 55?")
