@@ -37,25 +37,40 @@ _MOMENT = re.compile(
     rf"\b(?:around|about|at|near|by|close to)\s+(?:the\s+)?(?:minute\s+{_NUM}|{_NUM}[\s-]*min(?:ute)?s?(?:\s+mark)?|{_CLOCK})",
     re.I)
 _MINUTE = re.compile(rf"\bminute\s+{_NUM}\b", re.I)
-_FIRST = re.compile(rf"\b(first|last|final|opening|closing)\s+(?:{_NUM}\s+)?minutes?\b", re.I)
+_FIRST = re.compile(rf"\b(first|last|final|opening|closing)\s+(?:{_NUM}\s+)?(minutes?|seconds?)\b", re.I)
+_MINUTES_IN = re.compile(rf"\b{_NUM}\s+min(?:ute)?s?\s+in(?:to\s+(?:it|the\s+\w+))?\b", re.I)  # "13 minutes in"
 _EDGE = re.compile(r"\b(?:at|near|towards?|in) the (?:very )?(end|beginning|start)\b(?! of the (?:part|section|sentence|quote|bit))", re.I)
-_BETWEEN_MIN = re.compile(rf"\bbetween\s+(?:minutes?\s+)?{_NUM}\s+(?:and|to|-)\s+(?:minute\s+)?{_NUM}(?:\s+minutes?)?", re.I)
+_BETWEEN_MIN = re.compile(rf"\b(?:between\s+(?:minutes?\s+)?|(?:from\s+)?minutes?\s+){_NUM}\s*(?:and|to|-|–|through|until)\s*"
+                          rf"(?:minute\s+)?{_NUM}(?:\s+minutes?)?", re.I)
 _BETWEEN_CLOCK = re.compile(rf"\b(?:from|between)\s+{_CLOCK}\s+(?:to|and|-|until)\s+{_CLOCK}", re.I)
 _PART = r"(?:part|bit|section|remark|quote|mention|comment|discussion|point|sentence|line)s?"  # "the part about X"
 _LINK = r"(?:about|on|of|where|when|that|in which)"
 _NEIGHBOUR = re.compile(
-    rf"\b(?:(right|just|immediately|directly)\s+(after|before)|(after|before)\s+the\s+{_PART})\s+(.+?)\s*\??\s*$", re.I)
+    rf"\b(?:(?P<close>right|just|immediately|directly)\s+(?P<near>after|before)|(?P<dir>after|before)\s+the\s+{_PART}"
+    r"|(?P<told>after|before)\s+(?:he|she|they|the\s+(?:speaker|presenter|host|guest))\s+(?:talks?\s+about|talked\s+about|"
+    r"speaks?\s+about|spoke\s+about|mentions?|mentioned|discusses|discussed|is\s+done\s+with|was\s+done\s+with|"
+    rf"finishes\s+with|finished\s+with))\s+(?P<anchor>.+?)\s*\??\s*$", re.I)
 _ANCHOR_NOISE = re.compile(rf"^(?:the\s+)?(?:{_PART}\s+)?(?:{_LINK}\s+)?", re.I)
 _SPEAKER = re.compile(r"\b(?i:what|how)\s+(?i:did|does|do)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:say|think|mention|tell|"
                       r"explain|describe|argue|suggest|propose|want)\b|\b(?i:according to)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
 MAX_SENTENCES = 20
-# "what is discussed around minute 13?", "what does he say in the first minute?": everything in the window,
-# not one fact ("what does he say about the budget around minute 5?" names a topic and is not one of these)
+# "what is discussed around minute 13?", "around 13:00, what is he talking about?", "summarize the first five
+# minutes": everything in the window, not one fact. The question without its time phrase must be one of these
+# whole; "what does he say about the budget around minute 5?" names a topic and is not one.
+_SUBJECT = r"(?:he|she|they|it|we|you|the\s+\w+|\w+)"
 _OVERVIEW = re.compile(
-    r"^\s*(?:so,?\s+)?what(?:'s|\s+is|\s+was|\s+are|\s+were|\s+gets|\s+got)?\s+(?:being\s+)?"
-    r"(?:discussed|said|covered|talked about|mentioned|going on|happening)\b(?!\s+about\b)"
-    r"|^\s*(?:so,?\s+)?what\s+(?:does|did|do)\s+(?:he|she|they|it|the\s+\w+|\w+)\s+"
-    r"(?:say|talk about|discuss|cover|mention|go over|speak about)\b(?!\s+about\b)", re.I)
+    r"what(?:'s|\s+is|\s+was|\s+are|\s+were|\s+gets|\s+got)?\s+(?:being\s+)?(?:discussed|said|covered|talked\s+about|"
+    r"mentioned|going\s+on|happening|happens|the\s+(?:main\s+)?(?:topics?|subjects?|points?))"
+    rf"|what\s+(?:does|did|do)\s+{_SUBJECT}\s+(?:say|talk(?:\s+about)?|discuss|cover|mention|go\s+over|speak(?:\s+about)?)"
+    rf"|what(?:'s|\s+is|\s+are|\s+was|\s+were)\s+{_SUBJECT}\s+(?:saying|talking(?:\s+about)?|discussing|covering|"
+    r"going\s+over|speaking(?:\s+about)?)"
+    rf"|what\s+{_SUBJECT}\s+(?:says|said|talks\s+about|talked\s+about|discusses|discussed|covers|covered|mentions|mentioned)"
+    rf"|what\s+(?:topics?|subjects?)\s+(?:comes?\s+up|came\s+up|(?:is|are|was|were)\s+(?:discussed|covered)|"
+    rf"(?:does|did|do)\s+{_SUBJECT}\s+(?:cover|discuss|talk\s+about))"
+    r"|summari[sz]e|give\s+(?:me\s+)?a\s+summary(?:\s+of)?|(?:a\s+)?summary(?:\s+of)?", re.I)
+_LOOSE_ENDS = re.compile(r"^[\s,;:]*(?:(?:in|at|around|during|near|by|within|over|from)\s+)?(?:the\s+)?(?:very\s+)?[\s,;:]*"
+                         r"(?:so,?\s+|and\s+|then\s+|tell\s+me\s+)?|(?:\s+(?:in|at|around|during|of|the|near|"
+                         r"from|between|by|within|over|mark|video|talk|recording|episode|interview))*[\s,.;:?!]*$", re.I)
 
 
 @dataclass(frozen=True)
@@ -76,11 +91,20 @@ class Focus:
 def asks_overview(question: str) -> bool:
     """Whether a question asks what a part of the transcript says as a whole, rather than for one fact.
 
-    >>> [asks_overview(q) for q in ("What is discussed around minute 13?", "What does he say in the first minute?",
-    ...                             "What does he say about Nvidia around minute 23?", "What example does he give at 8:00?")]
-    [True, True, False, False]
+    >>> [asks_overview(q) for q in ("What is discussed around minute 13?", "Around 13:00, what is he talking about?",
+    ...                             "Summarize the first five minutes.", "What happens 13 minutes in?")]
+    [True, True, True, True]
+    >>> [asks_overview(q) for q in ("What does he say about Nvidia around minute 23?",
+    ...                             "What example does he give at 8:00?", "What is discussed?")]
+    [False, False, False]
     """
-    return bool(_OVERVIEW.search(question))
+    rest = question
+    for phrase in (_BETWEEN_CLOCK, _BETWEEN_MIN, _FIRST, _EDGE, _MINUTES_IN, _MOMENT, _MINUTE):
+        rest = phrase.sub(" ", rest)
+    if rest == question:
+        return False
+    rest = _LOOSE_ENDS.sub("", re.sub(r"\s+", " ", rest))
+    return bool(_OVERVIEW.fullmatch(rest))
 
 
 def _number(token: str) -> int:
@@ -111,10 +135,13 @@ def time_window(question: str, duration: float) -> tuple[float, float, str, floa
         return a, b, f"between {format_time(a)} and {format_time(b)}", a
     m = _FIRST.search(question)
     if m:
-        n = _number(m.group(2)) if m.group(2) else 1
+        plural, unit = m.group(3).lower().endswith("s"), m.group(3).lower().rstrip("s")
+        n = _number(m.group(2)) if m.group(2) else 2 if plural else 1  # "the opening minutes": two
+        span = n * (1.0 if unit == "second" else 60.0)
+        what = f"{n} {unit}{'s' * (n != 1)}"
         if m.group(1).lower() in ("first", "opening"):
-            return 0.0, n * 60.0, f"in the first {n} minute{'s' * (n != 1)}", 0.0
-        return max(0.0, duration - n * 60.0), duration + 1, f"in the last {n} minute{'s' * (n != 1)}", duration
+            return 0.0, span, f"in the first {what}", 0.0
+        return max(0.0, duration - span), duration + 1, f"in the last {what}", duration
     m = _EDGE.search(question)
     if m:
         if m.group(1).lower() == "end":
@@ -124,7 +151,7 @@ def time_window(question: str, duration: float) -> tuple[float, float, str, floa
     m = _MOMENT.search(question)
     if m:
         centre = parse_time(m.group(3)) if m.group(3) else _number(m.group(1) or m.group(2)) * 60.0
-    elif m := _MINUTE.search(question):
+    elif m := _MINUTES_IN.search(question) or _MINUTE.search(question):
         centre = _number(m.group(1)) * 60.0
     if centre is None:
         return None
@@ -142,18 +169,20 @@ def neighbour_request(question: str) -> tuple[str, str, int] | None:
     ('before', 'understanding the supply chain is crucial', 1)
     >>> neighbour_request("What is said after the part about chips?")
     ('after', 'chips', 2)
+    >>> neighbour_request("What is said after he mentions Gigascale?")
+    ('after', 'Gigascale', 2)
     >>> neighbour_request("What did Meta do after leasing data centers?") is None
     True
     """
     m = _NEIGHBOUR.search(question)
     if not m:
         return None
-    direction = (m.group(2) or m.group(3)).lower()
-    close = bool(m.group(1))
-    anchor = m.group(4).strip()
-    if m.group(3):  # "after the part about X": the noun was matched already
+    direction = (m["near"] or m["dir"] or m["told"]).lower()
+    close = bool(m["close"])
+    anchor = m["anchor"].strip()
+    if m["dir"]:  # "after the part about X": the noun was matched already
         anchor = re.sub(rf"^{_LINK}\s+", "", anchor, flags=re.I)
-    else:
+    elif m["near"]:
         anchor = _ANCHOR_NOISE.sub("", anchor).strip() or anchor
     anchor = re.sub(r"^the\s+", "", anchor, flags=re.I)
     return (direction, anchor, 1 if close else 2) if anchor else None

@@ -19,9 +19,28 @@ from rag.segments import Segment, Transcript
     ("What happens from 01:00:00 to 01:02:00?", (3600.0, 3720.0)),
     ("What does he ask viewers to do at the very end of the video?", (2880.0, 3001.0)),
     ("What is said at the start?", (0.0, 120.0)),
+    ("What does he say in the first 90 seconds?", (0.0, 90.0)),
+    ("What was said in the opening minutes?", (0.0, 120.0)),
+    ("What does he discuss 13 minutes in?", (720.0, 900.0)),
+    ("What's discussed in minutes 10 to 12?", (600.0, 720.0)),
 ])
 def test_time_windows(question, window):
     assert time_window(question, 3000.0)[:2] == window
+
+
+@pytest.mark.parametrize("question, overview", [
+    ("What is discussed around minute 13?", True), ("Around 13:00, what is he talking about?", True),
+    ("In the first minute, what does he say?", True), ("What topic comes up near minute 13?", True),
+    ("Summarize the first five minutes.", True), ("Give me a summary of minute 40.", True),
+    ("What happens at 25:00?", True), ("What are they discussing around minute 13?", True),
+    ("What does he say about capacity around minute 25?", False), ("What example does he introduce at 8:00?", False),
+    ("What real-life example does the presenter open with in the first minute?", False),
+    ("What does the presenter say is the simplest definition of agentic AI?", False),  # no time phrase
+])
+def test_overview_questions_are_told_from_questions_about_one_thing(question, overview):
+    from rag.focus import asks_overview
+
+    assert asks_overview(question) is overview
 
 
 @pytest.mark.parametrize("question", [
@@ -76,6 +95,8 @@ def test_neighbours_in_document_order(embedder):
     assert [s.timestamp for s in after.sentences] == ["00:00:35"]
     before = find_focus("What comes just before the remark about chips?", [t], embedder.encode)
     assert [s.timestamp for s in before.sentences] == ["00:00:35"]
+    told = find_focus("What is said after he mentions the FAIR lab?", [t], embedder.encode)
+    assert told.kind == "after" and [s.timestamp for s in told.sentences] == ["00:00:35", "00:23:08"]
 
 
 def test_speaker_questions_keep_that_speakers_sentences():
