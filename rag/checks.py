@@ -23,7 +23,7 @@ _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|w
                           r"can|could|should|would)\b", re.I)
 
 
-_YES_NO = re.compile(r"^\W*(?:is|are|was|were|am|do|does|did|can|could|will|would|should|shall|has|have|had|may|"
+_YES_NO = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|well|now|then|also|alright|right)\b[\s,]*)*(?:is|are|was|were|am|do|does|did|can|could|will|would|should|shall|has|have|had|may|"
                      r"might|must|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|can't|won't)\b", re.I)
 _POLARITY = re.compile(r"^\W*(yes|no)\b[\s,.;:!—–-]*", re.I)
 _VERDICT = re.compile(r"\banswer\W{0,3}\s*(yes|no)\b", re.I)
@@ -34,10 +34,10 @@ def is_yes_no(question: str) -> bool:
 
     >>> is_yes_no("Does he expect the CTO job to change drastically?"), is_yes_no("Is it A or B?")
     (True, False)
-    >>> is_yes_no("What does he say?")
-    False
+    >>> is_yes_no("What does he say?"), is_yes_no("So, did he mention FAIR?"), is_yes_no("Is AI overhyped or not?")
+    (False, True, True)
     """
-    return bool(_YES_NO.match(question)) and not re.search(r"\bor\b", question, re.I)
+    return bool(_YES_NO.match(question)) and not re.search(r"\bor\b(?!\s+not\b)", question, re.I)
 
 
 def polarity(text: str) -> str | None:
