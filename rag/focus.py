@@ -45,11 +45,12 @@ _BETWEEN_MIN = re.compile(rf"\b(?:between\s+(?:minutes?\s+)?|(?:from\s+)?minutes
 _BETWEEN_CLOCK = re.compile(rf"\b(?:from|between)\s+{_CLOCK}\s+(?:to|and|-|until)\s+{_CLOCK}", re.I)
 _PART = r"(?:part|bit|section|remark|quote|mention|comment|discussion|point|sentence|line)s?"  # "the part about X"
 _LINK = r"(?:about|on|of|where|when|that|in which)"
+_TOLD = (r"(?:he|she|they|the\s+(?:speaker|presenter|host|guest))\s+(?:talks?\s+about|talked\s+about|speaks?\s+about|"
+         r"spoke\s+about|mentions?|mentioned|discusses|discussed|is\s+done\s+with|was\s+done\s+with|finishes\s+with|"
+         r"finished\s+with)")  # "after he mentions X": the anchor is X
 _NEIGHBOUR = re.compile(
-    rf"\b(?:(?P<close>right|just|immediately|directly)\s+(?P<near>after|before)|(?P<dir>after|before)\s+the\s+{_PART}"
-    r"|(?P<told>after|before)\s+(?:he|she|they|the\s+(?:speaker|presenter|host|guest))\s+(?:talks?\s+about|talked\s+about|"
-    r"speaks?\s+about|spoke\s+about|mentions?|mentioned|discusses|discussed|is\s+done\s+with|was\s+done\s+with|"
-    rf"finishes\s+with|finished\s+with))\s+(?P<anchor>.+?)\s*\??\s*$", re.I)
+    rf"\b(?:(?:(?P<close>right|just|immediately|directly)|next,?)\s+(?P<near>after|before)|(?P<dir>after|before)\s+the\s+{_PART}"
+    rf"|(?P<told>after|before)\s+{_TOLD})\s+(?P<anchor>.+?)\s*\??\s*$", re.I)
 _ANCHOR_NOISE = re.compile(rf"^(?:the\s+)?(?:{_PART}\s+)?(?:{_LINK}\s+)?", re.I)
 _SPEAKER = re.compile(r"\b(?i:what|how)\s+(?i:did|does|do)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:say|think|mention|tell|"
                       r"explain|describe|argue|suggest|propose|want)\b|\b(?i:according to)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
@@ -171,6 +172,8 @@ def neighbour_request(question: str) -> tuple[str, str, int] | None:
     ('after', 'chips', 2)
     >>> neighbour_request("What is said after he mentions Gigascale?")
     ('after', 'Gigascale', 2)
+    >>> neighbour_request("What does he say next, after the Nvidia quote?")
+    ('after', 'Nvidia quote', 2)
     >>> neighbour_request("What did Meta do after leasing data centers?") is None
     True
     """
@@ -183,6 +186,7 @@ def neighbour_request(question: str) -> tuple[str, str, int] | None:
     if m["dir"]:  # "after the part about X": the noun was matched already
         anchor = re.sub(rf"^{_LINK}\s+", "", anchor, flags=re.I)
     elif m["near"]:
+        anchor = re.sub(rf"^{_TOLD}\s+", "", anchor, flags=re.I)
         anchor = _ANCHOR_NOISE.sub("", anchor).strip() or anchor
     anchor = re.sub(r"^the\s+", "", anchor, flags=re.I)
     return (direction, anchor, 1 if close else 2) if anchor else None
