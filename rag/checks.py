@@ -60,32 +60,36 @@ def verdict(reply: str) -> str | None:
     return found[-1].lower() if found else polarity(reply)
 
 
+def quoting(said: str, texts: Sequence[str]) -> str:
+    """A yes/no answer's first sentence: the verdict, then the sentences it rests on, each in quotes.
+
+    >>> quoting("no", ["Meta designs its own servers.", "It stopped buying them."])
+    'No. The transcript says: “Meta designs its own servers.” … “It stopped buying them.”'
+    """
+    quoted = " … ".join(f"“{t.strip()}”" for t in dict.fromkeys(texts))
+    return f"{said.capitalize()}. The transcript says: {quoted}"
+
+
 def settle_yes_no(sentences: Sequence[AnswerSentence], citations: Sequence[Citation],
                   said: str | None) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
     """A yes/no answer that opens with the verdict its cited sentences give (`said`: "yes", "no" or None),
-    as (sentences, citations).
+    quoting them, as (sentences, citations): the reader sees the evidence for the Yes or No itself.
 
-    The model's sentences stay when their own yes or no agrees with the verdict or they give none (the
-    verdict is put first). When they contradict it, the answer becomes the verdict and the sentences its
-    first claim was cited to, quoted, so the reader sees the evidence itself. Without a verdict the answer
+    The answer's first claim becomes the verdict and the sentences that claim was cited to, quoted. When the
+    model's own yes or no agrees with the verdict, or it gives none, its further sentences stay; when it
+    contradicts the verdict, they go (the unsupported ones stay listed apart). Without a verdict the answer
     is left as it is.
     """
     first = next((i for i, s in enumerate(sentences) if s.supported), None)
     if said is None or first is None:
         return tuple(sentences), tuple(citations)
-    word = said.capitalize()
-    own = polarity(sentences[first].text)
-    if own == said:
-        return tuple(sentences), tuple(citations)
-    if own is None:
-        text = sentences[first].text
-        opened = replace(sentences[first], text=f"{word}. {text[:1].upper()}{text[1:]}")
-        return (*sentences[:first], opened, *sentences[first + 1:]), tuple(citations)
-    kept = tuple(citations[i] for i in sentences[first].citations)
-    quoted = " … ".join(dict.fromkeys(c.text.strip() for c in kept))
+    claim = sentences[first]
+    said_it = AnswerSentence(quoting(said, [citations[i].text for i in claim.citations]), claim.citations, True)
+    if polarity(claim.text) in (said, None):
+        return (*sentences[:first], said_it, *sentences[first + 1:]), tuple(citations)
+    kept = tuple(citations[i] for i in claim.citations)
     unsupported = tuple(s for s in sentences if not s.supported)
-    return (AnswerSentence(f"{word}. The transcript says: “{quoted}”", tuple(range(len(kept))), True),
-            *unsupported), kept
+    return (replace(said_it, citations=tuple(range(len(kept)))), *unsupported), kept
 
 
 _MENTION = re.compile(r"\b(?:mention(?:s|ed)?|talk(?:s|ed)? about|discuss(?:es|ed)?|br(?:ing|ings|ought) up|"

@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
-from rag.checks import (is_yes_no, mention_topic, mentioning, needed, polarity, refusal, settle_yes_no,
+from rag.checks import (is_yes_no, mention_topic, mentioning, needed, polarity, quoting, refusal, settle_yes_no,
                         verdict)
 from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
@@ -382,8 +382,7 @@ class Pipeline:
     def _quoting(answer: Answer, said: str, sentences: Sequence, support: float) -> Answer:
         """The answer "<Yes|No>. The transcript says: “…”", quoting and citing `sentences`."""
         cited = tuple(Citation(s.timestamp, s.start, s.source, s.text, s.line, support) for s in sentences)
-        quoted = " … ".join(f"“{s.text.strip()}”" for s in sentences)
-        said_it = AnswerSentence(f"{said.capitalize()}. The transcript says: {quoted}", tuple(range(len(cited))), True)
+        said_it = AnswerSentence(quoting(said, [s.text for s in sentences]), tuple(range(len(cited))), True)
         return replace(answer, text=render((said_it,), cited), abstained=False, citations=cited,
                        sentences=(said_it,), reason="")
 

@@ -44,13 +44,17 @@ def test_yes_no_questions_are_told_from_choices_and_wh_questions():
     assert verdict("I cannot tell.") is None
 
 
-def test_a_yes_no_answer_opens_with_the_verdict_of_its_cited_sentences():
+def test_a_yes_no_answer_opens_with_the_verdict_of_its_cited_sentences_quoted():
+    quoted = f"No. The transcript says: “{SERVERS.text}”"
     plain = (AnswerSentence("Meta moved to designing nearly all its data center equipment.", (0,), True),)
     settled, cited = settle_yes_no(plain, [SERVERS], "no")
-    assert cited == (SERVERS,) and settled[0].text == "No. Meta moved to designing nearly all its data center equipment."
-    assert settled[0].citations == (0,)
-    agreeing = (AnswerSentence("No, Meta designs its own equipment now.", (0,), True),)
-    assert settle_yes_no(agreeing, [SERVERS], "no") == (agreeing, (SERVERS,))
+    assert cited == (SERVERS,) and settled[0].text == quoted and settled[0].citations == (0,)
+    other = Citation("00:22:29", 1349.0, "talk", "Companies like Nvidia produce excellent general-purpose chips.")
+    agreeing = (AnswerSentence("No, Meta designs its own equipment now.", (1,), True),
+                AnswerSentence("Nvidia makes excellent chips.", (0,), True))
+    settled, cited = settle_yes_no(agreeing, [other, SERVERS], "no")
+    assert [s.text for s in settled] == [quoted, "Nvidia makes excellent chips."]  # an agreeing answer keeps the rest
+    assert [s.citations for s in settled] == [(1,), (0,)] and cited == (other, SERVERS)
     assert settle_yes_no(plain, [SERVERS], None) == (plain, (SERVERS,))  # no verdict: left as it is
 
 

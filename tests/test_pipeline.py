@@ -100,7 +100,8 @@ def test_a_yes_no_answer_gets_the_verdict_of_its_cited_sentence(scripted_pipelin
     assert len(check[1]["content"]) < 400 and a.trace.verdict_reply == replies[1]
     agrees = scripted_pipeline(["No, Meta moved to designing nearly all its data center equipment.", "Answer: No"],
                                context="whole").ask("Did Meta keep buying off-the-shelf servers?")
-    assert agrees.text == "No, Meta moved to designing nearly all its data center equipment. [00:21:20]"
+    assert agrees.text == ("No. The transcript says: “At Meta, the company transitioned from leasing data centers and "
+                           "buying off-the-shelf servers to designing nearly all its data center equipment.” [00:21:20]")
 
 
 def test_a_yes_no_answer_without_a_verdict_that_restates_the_question_abstains(scripted_pipeline):
