@@ -16,7 +16,7 @@ from pathlib import Path
 import numpy as np
 
 from rag.chunker import Chunk
-from rag.files import atomic_write, file_sha256
+from rag.files import atomic_write
 from rag.errors import IndexStoreError
 from rag.segments import Segment
 
@@ -151,16 +151,21 @@ def load_index(folder: Path, expected: Manifest) -> VectorIndex | None:
     found = (manifest.format_version, manifest.embedding_model, manifest.dim, manifest.content_hash)
     if wanted != found:
         return None
+    data = {}
     for name, digest in (("vectors.faiss", manifest.vectors_sha256), ("chunks.jsonl", manifest.chunks_sha256)):
         path = folder / name
-        if not path.exists():
-            raise IndexStoreError(f"{path}: missing")
-        if file_sha256(path) != digest:
+        try:
+            data[name] = path.read_bytes()  # read once: checked, then parsed from the same bytes
+        except FileNotFoundError:
+            raise IndexStoreError(f"{path}: missing") from None
+        except OSError as exc:
+            raise IndexStoreError(f"{path}: unreadable ({exc})") from None
+        if hashlib.sha256(data[name]).hexdigest() != digest:
             raise IndexStoreError(f"{path}: checksum does not match the manifest")
     try:
         chunks = [chunk_from_json(json.loads(line))
-                  for line in (folder / "chunks.jsonl").read_text("utf-8").splitlines() if line.strip()]
-        stored = faiss.read_index(str(folder / "vectors.faiss"))
+                  for line in data["chunks.jsonl"].decode("utf-8").splitlines() if line.strip()]
+        stored = faiss.deserialize_index(np.frombuffer(data["vectors.faiss"], dtype=np.uint8))
         vectors = stored.reconstruct_n(0, stored.ntotal) if stored.ntotal else np.zeros((0, manifest.dim), np.float32)
     except (ValueError, TypeError, KeyError, RuntimeError) as exc:
         raise IndexStoreError(f"{folder}: unreadable index ({exc})") from None
