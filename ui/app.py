@@ -136,6 +136,14 @@ def build_demo(pipeline: Pipeline, transcriber=None):
             messages.append({"role": "assistant", "content": streaming_html(pending[1]) if pending[1] else "…"})
         return messages
 
+    def answer_error(exc: Exception) -> Exception:
+        """What the chat and the API show for a failed answer: the error's own line for a known problem; for
+        anything else a readable line, with the traceback kept in the server log (call it inside `except`)."""
+        if isinstance(exc, RagError):
+            return gr.Error(_plain(str(exc)))
+        log.exception("answer failed")
+        return gr.Error(_plain(f"Something went wrong while answering ({type(exc).__name__}: {exc})."))
+
     def respond(question: str, state: list[dict], top_k: int, retrieval: str, source: str):
         state = list(state or [])
         if not (question or "").strip():
@@ -151,11 +159,8 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                 else:
                     state.append(event.to_json())
                     yield "", chat_view(state), state
-        except RagError as exc:
-            raise gr.Error(_plain(str(exc))) from None
-        except Exception as exc:  # the user sees a readable line; the server log keeps the traceback
-            log.exception("answer failed")
-            raise gr.Error(_plain(f"Something went wrong while answering ({type(exc).__name__}: {exc}).")) from None
+        except Exception as exc:
+            raise answer_error(exc) from None
 
     def upload(file, request: gr.Request, progress=gr.Progress()) -> tuple:
         """Validate and register an uploaded transcript or recording, then index it (only it is embedded)."""
@@ -198,11 +203,8 @@ def build_demo(pipeline: Pipeline, transcriber=None):
         """Answer one question; returns the same JSON as `transcript-rag ask --json`."""
         try:
             return pipeline.ask(question, top_k=int(top_k)).to_json()
-        except RagError as exc:
-            raise gr.Error(_plain(str(exc))) from None
-        except Exception as exc:  # as in the chat: a readable line for the caller, the traceback in the log
-            log.exception("answer failed")
-            raise gr.Error(_plain(f"Something went wrong while answering ({type(exc).__name__}: {exc}).")) from None
+        except Exception as exc:
+            raise answer_error(exc) from None
 
     with gr.Blocks(title="Transcript Q&A") as demo:
         gr.Markdown("## Ask the transcript\nEvery claim links to the moment it comes from. "
