@@ -17,7 +17,7 @@ from pathlib import Path
 
 from rag.errors import ModelError, RagError, TranscriptError
 from rag.files import atomic_write, file_sha256
-from rag.media import SAMPLE_RATE, decode, probe
+from rag.media import SAMPLE_RATE, Recording, decode, probe
 from rag.segments import split_sentences
 
 PACKAGED_ASR = "whisper-tiny.en"
@@ -178,19 +178,21 @@ class Transcriber:
             return None
         return self.cache_dir / "transcripts" / f"{sha256[:32]}-{self.key}.json"
 
-    def transcribe(self, path: str | Path, progress: Progress | None = None, sha256: str | None = None) -> dict:
+    def transcribe(self, path: str | Path, progress: Progress | None = None, sha256: str | None = None,
+                   recording: Recording | None = None) -> dict:
         """Transcribe a recording (or return its cached transcript) as Whisper JSON.
 
         Args:
             path: the audio or video file.
             progress: called with (seconds done, seconds in total) as segments arrive; may raise Cancelled.
             sha256: the file's content hash, when the caller has it already.
+            recording: the file probed (`rag.media.probe`), when the caller has it already.
 
         Raises:
             TranscriptError: when the file is not a usable recording or holds no speech.
             ModelError: when the model cannot be found or loaded.
         """
-        recording = probe(path)
+        recording = recording or probe(path)
         sha256 = sha256 or file_sha256(path)
         cached = self._cache_file(sha256)
         if cached and cached.exists():

@@ -172,7 +172,7 @@ class Library:
         folder = self.folder / "recordings"
         transcript_file = folder / f"{sha[:16]}.json"
         self._check_new_recording(self.entries(), title, transcript_file, src)  # fail fast, before transcribing
-        data = (transcriber or Transcriber()).transcribe(src, progress, sha256=sha)
+        data = (transcriber or Transcriber()).transcribe(src, progress, sha256=sha, recording=recording)
         suffix = src.suffix.lower() if src.suffix.lower() in MEDIA_SUFFIXES else f".{recording.kind}"
         copy = folder / f"{sha[:16]}{suffix}"
         with self._locked():  # checked again, then written, as one step: another add may have run meanwhile

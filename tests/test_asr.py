@@ -244,7 +244,7 @@ class Canned:
     def __init__(self, data: dict, during=None):
         self.data, self.during = data, during
 
-    def transcribe(self, path, progress=None, sha256=None) -> dict:
+    def transcribe(self, path, progress=None, sha256=None, recording=None) -> dict:
         if self.during:
             self.during(path)
         return self.data
