@@ -136,11 +136,11 @@ def question_parts(question: str) -> int:
 
 
 def needed(drafts: Sequence[DraftSentence], sentences: Sequence[AnswerSentence], question: str,
-           encode: Encode) -> list[DraftSentence]:
-    """The drafts an answer needs: all of them, unless more supported sentences were written than the
-    question has parts plus one; then those closest to the question, in the answer's order (and the
-    unsupported ones, which are listed apart anyway)."""
-    most = question_parts(question) + 1
+           encode: Encode, most: int | None = None) -> list[DraftSentence]:
+    """The drafts an answer needs: all of them, unless more supported sentences were written than `most`
+    (default: the question's parts plus one); then those closest to the question, in the answer's order (and
+    the unsupported ones, which are listed apart anyway)."""
+    most = most or question_parts(question) + 1
     supported = [i for i, s in enumerate(sentences) if s.supported]
     if len(supported) <= most:
         return list(drafts)

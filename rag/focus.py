@@ -108,6 +108,41 @@ def asks_overview(question: str) -> bool:
     return bool(_OVERVIEW.fullmatch(rest))
 
 
+# Questions about the recording as a whole: "what is this about?", "summarize the talk", "the key takeaways?".
+# Every sentence is about them, so no passage needs to be close to them in meaning (see `about_whole`).
+_RECORDING = (r"(?:(?:this|that|the)\s+(?:video|talk|interview|podcast|episode|recording|transcript|conversation|"
+              r"discussion|meeting|lecture|presentation|session|show|call|webinar|summary|text|document)|this|it|that)")
+_WHOLE_POINTS = re.compile(
+    rf"(?:so,?\s+)?what\s+(?:is|are|was|were)\s+the\s+(?:main|key|central|big|most\s+important)\s+(?:topics?|themes?|"
+    rf"points?|takeaways?|ideas?|messages?|arguments?|lessons?)(?:\s+(?:of|in|from)\s+{_RECORDING})?", re.I)
+_WHOLE_SUMMARY = re.compile(
+    rf"(?:so,?\s+)?(?:what(?:'s|\s+is|\s+was)\s+{_RECORDING}\s+(?:all\s+|mainly\s+|mostly\s+)?about"
+    rf"|what\s+(?:does|did)\s+{_RECORDING}\s+(?:cover|discuss|talk\s+about)"
+    rf"|(?:can\s+you\s+|please\s+)?(?:summari[sz]e|recap|sum\s+up)(?:\s+{_RECORDING})?(?:\s+for\s+me)?(?:\s+briefly)?"
+    rf"|(?:give\s+(?:me\s+)?)?(?:an?\s+)?(?:short\s+|brief\s+|quick\s+)?(?:summary|overview|recap|tl;?\s*dr)"
+    rf"(?:\s+(?:of|for)\s+{_RECORDING})?(?:\s*,?\s*please)?)", re.I)
+
+
+def about_whole(question: str) -> str | None:
+    """"summary" for a question about what the whole recording says, "points" for one about its main points
+    (which the transcript may list itself: "key takeaways"), None for others (which are about something in it).
+
+    "Who is the guest?" is not one of these: measured, the model names the one person the transcript names
+    for "Who is the interviewer?" too, whom it never names.
+
+    >>> [about_whole(q) for q in ("What is this about?", "Summarize the talk.", "What are the key takeaways?")]
+    ['summary', 'summary', 'points']
+    >>> [about_whole(q) for q in ("What is the weather in Paris?", "Who is the guest?", "What is FAIR about?")]
+    [None, None, None]
+    """
+    text = question.strip().rstrip("?.! ")
+    if _WHOLE_SUMMARY.fullmatch(text):
+        return "summary"
+    if _WHOLE_POINTS.fullmatch(text):
+        return "points"
+    return None
+
+
 def _number(token: str) -> int:
     return NUMBER_WORDS[token.lower()] if token.lower() in NUMBER_WORDS else int(token)
 

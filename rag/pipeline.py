@@ -17,10 +17,10 @@ from rag.citations import content_words, evidence_units, lexical_support, parse_
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
-from rag.focus import asks_overview, find_focus
+from rag.focus import about_whole, asks_overview, find_focus
 from rag.grounding import restates
-from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, as_asked, build_messages, number_sentences,
-                        whole_messages, yes_no_messages)
+from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, SUMMARY_QUESTION, as_asked, build_messages,
+                        number_sentences, whole_messages, yes_no_messages)
 from rag.chunker import Hit
 from rag.retriever import Retriever
 from rag.segments import segment_key
@@ -238,7 +238,8 @@ class Pipeline:
             return
         strategy = "focus" if focus else self.context_for(source, context)
         floor = self.settings.min_whole_score if strategy == "whole" else self.settings.min_retrieval_score
-        if focus is None and best < floor:
+        whole_question = about_whole(question) if focus is None else None  # "what is this about?": no floor
+        if focus is None and not whole_question and best < floor:
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
                          trace=Trace("none", tuple(hits), (), ()),
@@ -253,7 +254,8 @@ class Pipeline:
             messages = build_messages(asked, passages, history, scope=focus.description)
         elif strategy == "whole":
             text, numbered = self.numbered(source)
-            messages = whole_messages(as_asked(question, self._yes_no(question)), text, history)
+            asked = {"summary": SUMMARY_QUESTION, "points": f"{question} {OVERVIEW_ASK}"}.get(whole_question, question)
+            messages = whole_messages(as_asked(asked, self._yes_no(question)), text, history)
             passages = tuple((seg,) for seg in numbered)
         else:
             passages = tuple(h.chunk.sentences for h in hits)
@@ -420,13 +422,19 @@ class Pipeline:
         threshold = self._threshold(trace)
         sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, threshold,
                                       question=question)
+        whole_question = about_whole(question)
+        # an overview ("what is discussed around minute 13?", "summarize the talk") is asked for up to three points
+        most = 3 if whole_question in ("summary", "points") or (trace.context == "focus" and asks_overview(question)) \
+            else None
         if any(s.supported for s in sentences):
-            kept = needed(drafts, sentences, question, self.embedder.encode_cached)
+            kept = needed(drafts, sentences, question, self.embedder.encode_cached, most)
             if len(kept) < len(drafts):  # padding left out: verify what stays, so the citations are its own
                 trace = replace(trace, drafts=tuple(kept))
                 sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached, threshold,
                                               question=question)
-        reason = refusal(question, sentences, citations, trace.passages, trace.context in ("whole", "retrieve"),
+        # a question about the whole recording is answered by any of it, like a time window's by the window
+        reason = refusal(question, sentences, citations, trace.passages,
+                         trace.context in ("whole", "retrieve") and not whole_question,
                          self.embedder.encode_cached, self.settings.min_evidence_score,
                          yes_no=self._yes_no(question))
         if reason:

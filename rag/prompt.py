@@ -24,6 +24,8 @@ SYSTEM = (
 
 # a time question that asks what a part of the transcript says (see `rag.focus.asks_overview`) gets this added
 OVERVIEW_ASK = "Give the main points, one short sentence each, at most three."
+# "what is this about?", "summarize the talk": asked of the whole transcript as
+SUMMARY_QUESTION = "What are the main points of the transcript? Give at most three, one short sentence each."
 # a question about what comes right before or after something is asked this of the sentences next to it
 NEIGHBOUR_QUESTION = "What does this part of the transcript say? Answer briefly."
 

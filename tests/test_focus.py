@@ -129,3 +129,15 @@ def test_empty_window_abstains_without_the_model(scripted_pipeline):
     p = scripted_pipeline("anything [1].")
     a = p.ask("What is discussed around minute 55?")
     assert a.abstained and "around 00:55:00" in a.reason and p.llm.prompts == []
+
+
+def test_a_question_about_the_whole_recording_is_answered_from_all_of_it(scripted_pipeline):
+    from rag.prompt import SUMMARY_QUESTION
+
+    p = scripted_pipeline("The role of a Chief Technology Officer is undergoing significant transformation due to "
+                          "the rapid advancements in AI.", context="whole")
+    a = p.ask("What is this about?")  # no passage is close to it in meaning: no floor, no "about the question" check
+    assert not a.abstained and [c.timestamp for c in a.citations] == ["00:01:04"]
+    assert p.llm.prompts[-1][-1]["content"].endswith(SUMMARY_QUESTION)
+    off_topic = scripted_pipeline("Sunny.", context="whole")
+    assert off_topic.ask("What is the weather in Paris?").abstained and off_topic.llm.prompts == []
