@@ -16,7 +16,7 @@ from itertools import islice
 from rag.answer import AnswerSentence, Citation
 from rag.citations import DraftSentence, content_words, stem, word_share
 from rag.embedder import Encode
-from rag.grounding import counts_what_was_asked, expected_kind, has_kind, restates
+from rag.grounding import counts_what_was_asked, expected_kind, has_kind, restates, role_asked
 from rag.segments import Segment, segment_key
 
 _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
@@ -198,4 +198,10 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
     kind = expected_kind(question)
     if not has_kind(said, kind):
         return f"the question asks for a {kind}; the supported answer gives none"
+    role = role_asked(question)
+    named = content_words(role) if role else set()
+    if named and not named <= content_words(" ".join(c.text for c in citations)):  # whole words: "internet" is no interviewer
+        # "Who is the interviewer?" answered with the one name the transcript gives, cited to a sentence that
+        # never calls anyone the interviewer
+        return f"the question asks who the {role} is; the sentences the answer rests on name no {role}"
     return ""

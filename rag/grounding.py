@@ -132,3 +132,17 @@ def has_kind(answer: str, kind: str | None) -> bool:
         return bool(numbers(answer)) or bool(re.search(r"\b(?:few|several|dozens|hundreds|thousands|millions|billions)\b",
                                                       answer, re.I))
     return True
+
+
+_WHO_ROLE = re.compile(r"^\W*who(?:'s|\s+is|\s+was|\s+are|\s+were)\s+(?:the|his|her|their|its|our)\s+"
+                       r"([a-z][\w-]*(?:\s+[a-z][\w-]*){0,2})\W*$", re.I)
+
+
+def role_asked(question: str) -> str | None:
+    """The role a "who is the X?" question asks to be named ("interviewer", "head of research"), else None.
+
+    >>> role_asked("Who is the interviewer?"), role_asked("Who was his co-founder?"), role_asked("Who led FAIR?")
+    ('interviewer', 'co-founder', None)
+    """
+    m = _WHO_ROLE.match(question)
+    return m.group(1) if m else None

@@ -67,3 +67,12 @@ def test_a_yes_no_answer_that_contradicts_its_sentences_becomes_the_verdict_and_
     assert settled[0].text == f"No. The transcript says: “{SERVERS.text}”"
     assert settled[0].citations == (0,) and settled[0].supported and cited == (SERVERS,)
     assert settled[1:] == wrong[2:]  # the contradicted reply's other claims go; the unsupported one stays listed
+
+
+def test_who_is_the_role_needs_a_sentence_naming_that_role():
+    mike = Citation("00:13:37", 817.0, "talk", "His career spans the internet, mobile and the rise of AI.")
+    cto = Citation("00:00:31", 31.0, "talk", "Mike Schreer, former CTO at Facebook, shared his insights.")
+    answer = (AnswerSentence("Mike Schreer", (0,), True),)
+    reason = refusal("Who is the interviewer?", answer, [mike], [], False, None, 0.2)
+    assert reason == "the question asks who the interviewer is; the sentences the answer rests on name no interviewer"
+    assert refusal("Who was the CTO?", answer, [cto], [], False, None, 0.2) == ""
