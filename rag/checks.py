@@ -170,7 +170,7 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
 
 def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Sequence[Citation],
             passages: Sequence[Sequence[Segment]], by_topic: bool, encode: Encode, min_evidence_score: float,
-            yes_no: bool = False) -> str:
+            yes_no: bool = False, subject: bool = False) -> str:
     """Why a verified answer does not answer the question ("" when it does), the first reason found.
 
     Args:
@@ -179,6 +179,7 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         min_evidence_score: the least cosine between the question and the cited sentences.
         yes_no: the answer's yes or no is checked afterwards (`settle_yes_no`), so "Yes, <the question's
             words>" may stand.
+        subject: check the answer's restated subject (`topic_grounded`) even when not `by_topic`.
     """
     if not any(s.supported for s in sentences):
         return "no sentence of the model's answer is supported by the transcript"
@@ -193,8 +194,8 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         if related < min_evidence_score:
             return (f"the sentences the answer rests on are not about the question "
                     f"(similarity {related:.2f} < {min_evidence_score})")
-        if not topic_grounded(said, question, citations, passages):
-            return "the answer's subject, taken from the question, is not in the sentences it rests on"
+    if (by_topic or subject) and not topic_grounded(said, question, citations, passages):
+        return "the answer's subject, taken from the question, is not in the sentences it rests on"
     kind = expected_kind(question)
     if not has_kind(said, kind):
         return f"the question asks for a {kind}; the supported answer gives none"

@@ -89,6 +89,20 @@ class Focus:
     sentences: tuple[Segment, ...]
 
 
+def without_time(question: str) -> str:
+    """The question with its time phrase set aside (and the words left dangling by it), or "" when it has none.
+
+    >>> without_time("What example does he introduce around the 8-minute mark?"), without_time("Who led FAIR?")
+    ('What example does he introduce', '')
+    """
+    rest = question
+    for phrase in (_BETWEEN_CLOCK, _BETWEEN_MIN, _FIRST, _EDGE, _MINUTES_IN, _MOMENT, _MINUTE):
+        rest = phrase.sub(" ", rest)
+    if rest == question:
+        return ""
+    return _LOOSE_ENDS.sub("", re.sub(r"\s+", " ", rest))
+
+
 def asks_overview(question: str) -> bool:
     """Whether a question asks what a part of the transcript says as a whole, rather than for one fact.
 
@@ -99,13 +113,7 @@ def asks_overview(question: str) -> bool:
     ...                             "What example does he give at 8:00?", "What is discussed?")]
     [False, False, False]
     """
-    rest = question
-    for phrase in (_BETWEEN_CLOCK, _BETWEEN_MIN, _FIRST, _EDGE, _MINUTES_IN, _MOMENT, _MINUTE):
-        rest = phrase.sub(" ", rest)
-    if rest == question:
-        return False
-    rest = _LOOSE_ENDS.sub("", re.sub(r"\s+", " ", rest))
-    return bool(_OVERVIEW.fullmatch(rest))
+    return bool(_OVERVIEW.fullmatch(without_time(question)))
 
 
 # Questions about the recording as a whole: "what is this about?", "summarize the talk", "the key takeaways?".

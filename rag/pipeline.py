@@ -17,7 +17,7 @@ from rag.citations import content_words, evidence_units, lexical_support, parse_
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
-from rag.focus import about_whole, asks_overview, find_focus
+from rag.focus import about_whole, asks_overview, find_focus, without_time
 from rag.grounding import restates
 from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, SUMMARY_QUESTION, as_asked, build_messages,
                         number_sentences, whole_messages, yes_no_messages)
@@ -27,6 +27,7 @@ from rag.segments import segment_key
 from rag.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
+WINDOW_LOOK = 5  # a time question's second look reads this many of the window's sentences
 CAPTION_FORMATS = ("vtt", "srt", "json")  # speech-recognition and subtitle text (recordings are Whisper JSON)
 # Ways a small model says "I don't know" besides the exact phrase it was asked for.
 _DONT_KNOW = re.compile(
@@ -273,11 +274,16 @@ class Pipeline:
         timings["generate"] = (t_generated - t_retrieved) * 1000
         answer = self._finish(raw, Trace(strategy, tuple(hits), passages, ()), timings, base)
         answer.timings_ms["verify"] = (time.perf_counter() - t_generated) * 1000
-        if self._second_look(answer, best):
+        if look := self._second_look(answer, best, focus):
             t_look = time.perf_counter()
-            passages = tuple(h.chunk.sentences for h in hits)
-            again = "".join(self.llm.generate(build_messages(question, passages, history), cached_prefix=1)).strip()
-            looked = self._finish(again, Trace("retrieve", tuple(hits), passages, (), first_reply=raw), timings, base)
+            passages = look
+            scope = focus.description if focus else ""
+            again = "".join(self.llm.generate(build_messages(question, passages, history, scope=scope),
+                                              cached_prefix=1)).strip()
+            # a time question's second look reads the sentences closest to its words: an answer that restates
+            # its subject must find it there ("the database he recommends is …" cited to no database)
+            looked = self._finish(again, Trace("focus" if focus else "retrieve", tuple(hits), passages, (), first_reply=raw),
+                                  timings, base, subject=focus is not None)
             looked.timings_ms["second_look"] = (time.perf_counter() - t_look) * 1000
             answer = looked if not looked.abstained else replace(answer, trace=replace(answer.trace, second_reply=again))
         if self._yes_no(question):
@@ -285,23 +291,36 @@ class Pipeline:
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
-    def _second_look(self, answer: Answer, best: float) -> bool:
-        """Whether to ask once more, from the top-k passages alone, after a whole-transcript answer was refused
-        and search found a close passage: on caption text when verification (not the model) refused it; on any
-        text when the model found no answer to a yes/no question (a small model reading the whole transcript
-        often misses the answer a sentence implies without the words "yes" or "no").
+    def _second_look(self, answer: Answer, best: float, focus) -> tuple:
+        """The passages to ask once more from, after an answer was refused (empty: no second look).
 
-        Measured on seeds/qa-captions.jsonl: a smaller context turns some wrong whole-transcript answers
-        into right ones; on the punctuated summary it answered an unanswerable question, so verification's
-        refusals stand there.
+        After a whole-transcript answer, when search found a close passage: the top-k passages alone, on
+        caption text when verification (not the model) refused it, and on any text when the model found no
+        answer to a yes/no question (a small model reading the whole transcript often misses the answer a
+        sentence implies without the words "yes" or "no"). Measured on seeds/qa-captions.jsonl: a smaller
+        context turns some wrong whole-transcript answers into right ones; on the punctuated summary it
+        answered an unanswerable question, so verification's refusals stand there.
+
+        After the model found nothing in a time window ("What example does he introduce around the 8-minute
+        mark?" over 20 caption sentences): the window's 5 sentences closest to the question with its time
+        phrase set aside, in transcript order. An overview of the window is not asked again.
         """
         trace = answer.trace
-        if not (self.settings.second_look and answer.abstained and trace is not None and trace.context == "whole"
-                and best >= self.settings.min_retrieval_score):
-            return False
+        if not (self.settings.second_look and answer.abstained and trace is not None):
+            return ()
+        if focus is not None:
+            bare = without_time(answer.question)
+            if trace.context != "focus" or trace.drafts != () or focus.kind != "window" or not bare \
+                    or asks_overview(answer.question) or len(focus.sentences) <= WINDOW_LOOK:
+                return ()
+            vectors = self.embedder.encode_cached([bare] + [s.text for s in focus.sentences])
+            closest = set(np.argsort(-(vectors[1:] @ vectors[0]))[:WINDOW_LOOK].tolist())
+            return tuple((s,) for i, s in enumerate(focus.sentences) if i in closest)
+        if trace.context != "whole" or best < self.settings.min_retrieval_score:
+            return ()
         if trace.drafts == ():  # the model itself found nothing
-            return self._yes_no(answer.question)
-        return self._captions_only(trace)
+            return tuple(h.chunk.sentences for h in trace.hits) if self._yes_no(answer.question) else ()
+        return tuple(h.chunk.sentences for h in trace.hits) if self._captions_only(trace) else ()
 
     def _yes_no(self, question: str) -> bool:
         """Whether the question gets the yes/no handling (`rag.checks.is_yes_no`, when the setting is on)."""
@@ -411,8 +430,8 @@ class Pipeline:
         """The support threshold: lower when every sentence shown comes from captions or speech recognition."""
         return self.settings.caption_support_threshold if self._captions_only(trace) else self.settings.support_threshold
 
-    def _finish(self, raw: str, trace: Trace, timings: dict, base: dict) -> Answer:
-        """Verify the raw reply and decide whether to answer or abstain."""
+    def _finish(self, raw: str, trace: Trace, timings: dict, base: dict, subject: bool = False) -> Answer:
+        """Verify the raw reply and decide whether to answer or abstain (`subject`: see `rag.checks.refusal`)."""
         if not raw or says_dont_know(raw):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings, trace=trace,
                           reason="the model found no answer in the transcript", **base)
@@ -436,7 +455,7 @@ class Pipeline:
         reason = refusal(question, sentences, citations, trace.passages,
                          trace.context in ("whole", "retrieve") and not whole_question,
                          self.embedder.encode_cached, self.settings.min_evidence_score,
-                         yes_no=self._yes_no(question))
+                         yes_no=self._yes_no(question), subject=subject)
         if reason:
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason=reason, **base)

@@ -98,7 +98,9 @@ class Settings:
     # caption and speech-recognition text (SRT, WebVTT, caption/Whisper JSON) is noisy and fragmentary:
     # the same check scores a right answer lower there (measured on seeds/qa-captions.jsonl)
     caption_support_threshold: float = 0.48
-    # caption text: when verification refuses the whole-transcript answer, ask once more from the top-k passages
+    # ask once more from fewer sentences after a refusal: on caption text when verification refuses the
+    # whole-transcript answer (the top-k passages), and when the model finds nothing in a time window (its 5
+    # sentences closest to the question); see Pipeline._second_look
     second_look: bool = True
     # a yes/no question's answer opens with the Yes or No that its cited sentences give (asked of the model
     # with those sentences alone)

@@ -154,6 +154,24 @@ def test_wh_questions_get_no_yes_no_check(scripted_pipeline):
     assert not p.ask("What does Gigascale invest in?").abstained and len(p.llm.prompts) == 1
 
 
+def test_a_time_window_gets_a_second_look_at_its_closest_sentences_when_the_model_finds_nothing(settings, embedder):
+    from rag.pipeline import WINDOW_LOOK, Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    question = "What example does he introduce around the 8-minute mark?"
+    replies = ["NOT IN TRANSCRIPT", "An agent to assist an equity research analyst."]
+    p = Pipeline(settings.with_(paths=(captions,)), embedder=embedder, llm=ScriptedLLM(replies))
+    a = p.ask(question)
+    assert not a.abstained and [c.timestamp for c in a.citations] == ["00:07:59"]
+    second = p.llm.prompts[1][-1]["content"]  # 5 of the window's 20 sentences, the example among them
+    assert second.count("\n[") == WINDOW_LOOK and "equity research analyst" in second
+    # an answer that restates the question's subject must find it in the sentences it rests on
+    wrong = ["NOT IN TRANSCRIPT", "The database he recommends is an inventory management system [1]."]
+    p = Pipeline(settings.with_(paths=(captions,)), embedder=embedder, llm=ScriptedLLM(wrong))
+    assert p.ask("Which database does he recommend around minute 3?").abstained and len(p.llm.prompts) == 2
+
+
 def test_the_summary_gets_no_second_look(scripted_pipeline):
     p = scripted_pipeline(["Gigascale invests in oil and gas drilling in Texas.", "Climate tech [1]."], context="whole")
     a = p.ask("What does Gigascale invest in?")
