@@ -112,6 +112,20 @@ def mention_topic(question: str) -> frozenset[str]:
     return frozenset(w for w in content_words(question) - content_words(_NOT_TOPIC) if not w.isdigit())
 
 
+_SAID_ABOUT = re.compile(r"^\W*(?:so,?\s+)?what\s+(?:does|did|do)\s+(?:he|she|they|the\s+\w+|[A-Z][\w'’-]*)\s+"
+                         r"(?:say|think|tell\s+us|have\s+to\s+say)\s+about\s+(.+?)\W*$", re.I)
+
+
+def said_about(question: str) -> frozenset[str]:
+    """What a "what does he say about X?" question is about, as stemmed content words (empty for others).
+
+    >>> sorted(said_about("What did he say about beating Nvidia?")), said_about("What does Gigascale invest in?")
+    (['beat', 'nvidia'], frozenset())
+    """
+    m = _SAID_ABOUT.match(question)
+    return frozenset(content_words(m.group(1))) if m else frozenset()
+
+
 def mentioning(topic: frozenset[str], sentences: Sequence[Segment], most: int = 2) -> list[Segment]:
     """The first `most` sentences that hold every word of the topic (stemmed; five-letter prefixes match, as
     speech recognition mishears endings).

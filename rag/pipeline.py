@@ -11,8 +11,8 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
-from rag.checks import (is_yes_no, mention_topic, mentioning, needed, polarity, quoting, refusal, settle_yes_no,
-                        verdict)
+from rag.checks import (is_yes_no, mention_topic, mentioning, needed, polarity, quoting, refusal, said_about,
+                        settle_yes_no, verdict)
 from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
@@ -28,6 +28,7 @@ from rag.settings import Settings
 
 MAX_QUESTION_CHARS = 1000
 WINDOW_LOOK = 5  # a time question's second look reads this many of the window's sentences
+TOPIC_LOOK = 3  # a "what does he say about X?" question's second look reads this many mentions of X, with neighbours
 CAPTION_FORMATS = ("vtt", "srt", "json")  # speech-recognition and subtitle text (recordings are Whisper JSON)
 # Ways a small model says "I don't know" besides the exact phrase it was asked for.
 _DONT_KNOW = re.compile(
@@ -316,7 +317,16 @@ class Pipeline:
             vectors = self.embedder.encode_cached([bare] + [s.text for s in focus.sentences])
             closest = set(np.argsort(-(vectors[1:] @ vectors[0]))[:WINDOW_LOOK].tolist())
             return tuple((s,) for i, s in enumerate(focus.sentences) if i in closest)
-        if trace.context != "whole" or best < self.settings.min_retrieval_score:
+        if trace.context != "whole":
+            return ()
+        if topic := said_about(answer.question):  # "what did he say about beating Nvidia?": where he does
+            order = [p[0] for p in trace.passages]  # the whole transcript(s) the model read, in order
+            at = {s.key: i for i, s in enumerate(order)}
+            around = sorted({j for s in mentioning(topic, order, TOPIC_LOOK)
+                             for j in (at[s.key] - 1, at[s.key], at[s.key] + 1) if 0 <= j < len(order)})
+            if around:
+                return tuple((order[j],) for j in around)
+        if best < self.settings.min_retrieval_score:
             return ()
         if trace.drafts == ():  # the model itself found nothing
             return tuple(h.chunk.sentences for h in trace.hits) if self._yes_no(answer.question) else ()

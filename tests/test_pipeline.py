@@ -172,6 +172,17 @@ def test_a_time_window_gets_a_second_look_at_its_closest_sentences_when_the_mode
     assert p.ask("Which database does he recommend around minute 3?").abstained and len(p.llm.prompts) == 2
 
 
+def test_what_he_says_about_a_topic_gets_a_second_look_where_he_mentions_it(scripted_pipeline):
+    replies = ["Nvidia sells ice cream in Texas.", "He said it is really hard to beat Nvidia with a general purpose chip."]
+    p = scripted_pipeline(replies, context="whole")
+    a = p.ask("What did he say about beating Nvidia?")
+    assert not a.abstained and [c.timestamp for c in a.citations] == ["00:23:08"] and a.trace.first_reply == replies[0]
+    look = p.llm.prompts[1][-1]["content"]  # the sentences that mention "beat" and "Nvidia", with their neighbours
+    assert "beat Nvidia" in look and look.count("\n[") <= 9
+    nothing = scripted_pipeline(replies, context="whole")
+    assert nothing.ask("What did he say about beating Google?").abstained and len(nothing.llm.prompts) == 1
+
+
 def test_the_summary_gets_no_second_look(scripted_pipeline):
     p = scripted_pipeline(["Gigascale invests in oil and gas drilling in Texas.", "Climate tech [1]."], context="whole")
     a = p.ask("What does Gigascale invest in?")
