@@ -323,7 +323,8 @@ class Pipeline:
             order = [p[0] for p in trace.passages]  # the whole transcript(s) the model read, in order
             at = {s.key: i for i, s in enumerate(order)}
             around = sorted({j for s in mentioning(topic, order, TOPIC_LOOK)
-                             for j in (at[s.key] - 1, at[s.key], at[s.key] + 1) if 0 <= j < len(order)})
+                             for j in (at[s.key] - 1, at[s.key], at[s.key] + 1)
+                             if 0 <= j < len(order) and order[j].source == s.source})
             if around:
                 return tuple((order[j],) for j in around)
         if best < self.settings.min_retrieval_score:
