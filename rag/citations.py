@@ -198,9 +198,12 @@ def terse_support(answer: str, question: str, evidence: str) -> float:
     >>> round(terse_support("55 plus people.", "Roughly how many people work at his company?", "We have 55 plus people"), 2)
     0.6
     """
-    own = content_words(answer) - content_words(question)
+    asked = content_words(question)
+    own = content_words(answer) - asked
     if not own:
         return lexical_support(question, evidence)
+    if not asked:  # "Who is the guest?" has no word of its own to look for: the answer's words are all there is
+        return word_share(own, evidence)
     return 0.5 * word_share(own, evidence) + 0.5 * lexical_support(question, evidence)
 
 
@@ -322,7 +325,9 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
         chosen = [j for j in ranked[:1] if row[j] >= threshold]
         parts = [(seg, j) for j in chosen
                  for seg in anchors.get((i, j)) or _cited_part(units[j][1], row, single, max_per_sentence)]
-        if chosen:  # a sentence listing several facts: another sentence that supports it about as well is cited too
+        # a sentence listing several facts: another sentence that supports it about as well is cited too (not for
+        # a terse answer: one fact, one sentence — "Mike Schreer." is not cited to every sentence naming him)
+        if chosen and not (question and claims[i].startswith(question)):
             near = [j for j in ranked[1:] if len(units[j][1]) == 1 and row[j] >= max(threshold, row[chosen[0]] - NEAR_TIE)]
             for j in near:
                 if len(parts) < max_per_sentence + 1 and units[j][1][0] not in [s for s, _ in parts]:

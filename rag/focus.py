@@ -116,7 +116,7 @@ def asks_overview(question: str) -> bool:
     return bool(_OVERVIEW.fullmatch(without_time(question)))
 
 
-# Questions about the recording as a whole: "what is this about?", "summarize the talk", "the key takeaways?".
+# Questions about the recording as a whole: "what is this about?", "summarize the talk", "who is the guest?".
 # Every sentence is about them, so no passage needs to be close to them in meaning (see `about_whole`).
 _RECORDING = (r"(?:(?:this|that|the)\s+(?:video|talk|interview|podcast|episode|recording|transcript|conversation|"
               r"discussion|meeting|lecture|presentation|session|show|call|webinar|summary|text|document)|this|it|that)")
@@ -130,17 +130,22 @@ _WHOLE_SUMMARY = re.compile(
     rf"|(?:give\s+(?:me\s+)?)?(?:an?\s+)?(?:short\s+|brief\s+|quick\s+)?(?:summary|overview|recap|tl;?\s*dr)"
     rf"(?:\s+(?:of|for)\s+{_RECORDING})?(?:\s*,?\s*please)?)", re.I)
 
+# "who is the guest?" — the one whose recording it is; "who is the interviewer / host?" is not one of these
+# (a summary that names one person would answer it with the guest: see rag.checks.refusal's role check)
+_WHOLE_WHO = re.compile(
+    rf"(?:so,?\s+)?who(?:'s|\s+is|\s+was)\s+(?:the\s+)?(?:guest|speaker|presenter|interviewee|speaking|talking|presenting|"
+    rf"being\s+interviewed)(?:\s+(?:in|on|of)\s+{_RECORDING})?", re.I)
+
 
 def about_whole(question: str) -> str | None:
     """"summary" for a question about what the whole recording says, "points" for one about its main points
-    (which the transcript may list itself: "key takeaways"), None for others (which are about something in it).
+    (which the transcript may list itself: "key takeaways"), "who" for one about whose recording it is ("who is
+    the guest?"), None for others (which are about something in it).
 
-    "Who is the guest?" is not one of these: measured, the model names the one person the transcript names
-    for "Who is the interviewer?" too, whom it never names.
-
-    >>> [about_whole(q) for q in ("What is this about?", "Summarize the talk.", "What are the key takeaways?")]
-    ['summary', 'summary', 'points']
-    >>> [about_whole(q) for q in ("What is the weather in Paris?", "Who is the guest?", "What is FAIR about?")]
+    >>> [about_whole(q) for q in ("What is this about?", "Summarize the talk.", "What are the key takeaways?",
+    ...                           "Who is the guest?", "Who is speaking in this video?")]
+    ['summary', 'summary', 'points', 'who', 'who']
+    >>> [about_whole(q) for q in ("What is the weather in Paris?", "Who is the interviewer?", "What is FAIR about?")]
     [None, None, None]
     """
     text = question.strip().rstrip("?.! ")
@@ -148,6 +153,8 @@ def about_whole(question: str) -> str | None:
         return "summary"
     if _WHOLE_POINTS.fullmatch(text):
         return "points"
+    if _WHOLE_WHO.fullmatch(text):
+        return "who"
     return None
 
 

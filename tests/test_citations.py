@@ -65,6 +65,15 @@ def test_terse_answer_is_checked_with_its_question(embedder):
     assert not sentences[0].supported
 
 
+def test_a_terse_answer_is_cited_to_one_sentence_not_to_every_sentence_naming_it(embedder):
+    named = [(Segment("talk", 31, "Mike Schreer, former CTO at Facebook, shared his insights on AI."),),
+             (Segment("talk", 817, "Mike Schreer started working in AI at Facebook in 2013."),),
+             (Segment("talk", 2380, "Mike Schreer believes the CTO role will stay similar."),)]
+    sentences, cites = verify([DraftSentence("Mike Schreer is the guest.", ())], named, embedder.encode, 0.55,
+                              question="Who is the guest?")
+    assert sentences[0].supported and len(sentences[0].citations) == 1
+
+
 def test_a_heading_is_never_cited(embedder):
     heading = Segment("talk", 20, "Strategic Hardware Decisions", kind="heading")
     claim = Segment("talk", 21, "Understanding the supply chain and owning critical parts is crucial.")

@@ -139,5 +139,9 @@ def test_a_question_about_the_whole_recording_is_answered_from_all_of_it(scripte
     a = p.ask("What is this about?")  # no passage is close to it in meaning: no floor, no "about the question" check
     assert not a.abstained and [c.timestamp for c in a.citations] == ["00:01:04"]
     assert p.llm.prompts[-1][-1]["content"].endswith(SUMMARY_QUESTION)
+    guest = scripted_pipeline("Mike Schreer is the guest.", context="whole").ask("Who is the guest?")
+    assert not guest.abstained and [c.timestamp for c in guest.citations] == ["00:00:31"]
+    host = scripted_pipeline("Mike Schreer.", context="whole").ask("Who is the interviewer?")  # never named
+    assert host.abstained and "name no interviewer" in host.reason
     off_topic = scripted_pipeline("Sunny.", context="whole")
     assert off_topic.ask("What is the weather in Paris?").abstained and off_topic.llm.prompts == []
