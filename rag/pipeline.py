@@ -240,7 +240,8 @@ class Pipeline:
             return
         strategy = "focus" if focus else self.context_for(source, context)
         floor = self.settings.min_whole_score if strategy == "whole" else self.settings.min_retrieval_score
-        whole_question = about_whole(question) if focus is None else None  # "what is this about?": no floor
+        # "what is this about?" is about all of it: no floor, when the model reads all of it (not a top-k sample)
+        whole_question = about_whole(question) if strategy == "whole" else None
         if focus is None and not whole_question and best < floor:
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
@@ -452,7 +453,7 @@ class Pipeline:
         threshold = self._threshold(trace)
         sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, threshold,
                                       question=question)
-        whole_question = about_whole(question)
+        whole_question = about_whole(question) if trace.context == "whole" else None
         # an overview ("what is discussed around minute 13?", "summarize the talk") is asked for up to three points
         most = 3 if whole_question in ("summary", "points") or (trace.context == "focus" and asks_overview(question)) \
             else None

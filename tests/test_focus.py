@@ -139,6 +139,8 @@ def test_a_question_about_the_whole_recording_is_answered_from_all_of_it(scripte
     a = p.ask("What is this about?")  # no passage is close to it in meaning: no floor, no "about the question" check
     assert not a.abstained and [c.timestamp for c in a.citations] == ["00:01:04"]
     assert p.llm.prompts[-1][-1]["content"].endswith(SUMMARY_QUESTION)
+    sample = scripted_pipeline("The role of a Chief Technology Officer is changing.", context="retrieve")
+    assert sample.ask("What is this about?").abstained and sample.llm.prompts == []  # top-k passages are no summary
     guest = scripted_pipeline("Mike Schreer is the guest.", context="whole").ask("Who is the guest?")
     assert not guest.abstained and [c.timestamp for c in guest.citations] == ["00:00:31"]
     host = scripted_pipeline("Mike Schreer.", context="whole").ask("Who is the interviewer?")  # never named
