@@ -37,6 +37,7 @@ SEED_EXAMPLES = {  # example questions offered when the seed interview is among 
         "Why did Meta open-source PyTorch and Llama?",
     ],
 }
+ANY_EXAMPLES = ["What is this about?", "What is discussed in the first five minutes?"]  # for any transcript
 
 
 def _plain(message: str) -> str:
@@ -219,9 +220,8 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                                      elem_id="question", max_length=MAX_QUESTION_CHARS)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
                 source = gr.Dropdown(titles(), value=ALL, label="Search in", elem_id="source")
-                examples = [q for t in view["transcripts"] for q in SEED_EXAMPLES.get(t.title, [])]
-                if examples:
-                    gr.Examples(examples, inputs=box)
+                examples = [q for t in view["transcripts"] for q in SEED_EXAMPLES.get(t.title, [])] + ANY_EXAMPLES
+                gr.Examples(examples, inputs=box)
                 clear = gr.Button("New chat", elem_id="new-chat")
                 with gr.Accordion("Settings", open=False):
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to retrieve (top-k)")
