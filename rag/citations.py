@@ -294,13 +294,13 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
     units = evidence_units(passages)
     texts = [" ".join(s.text for s in group) for _, group in units]
     claims = [claim_text(d.text, question) for d in drafts]
-    terse_of = [(d.text, question) if question and c.startswith(question) else None for d, c in zip(drafts, claims)]
+    tersely = [bool(question) and c.startswith(question) for c in claims]  # read with the question (`claim_text`)
+    terse_of = [(d.text, question) if t else None for d, t in zip(drafts, tersely)]
     scores = support_matrix(claims, texts, encode, terse_of)
     # A pair must do clearly better than a single sentence to be cited as a pair.
     scores = scores - np.array([PAIR_PENALTY * (len(group) - 1) for _, group in units], dtype=np.float32)
     anchors: dict[tuple[int, int], list[Segment]] = {}
-    for i, (draft, claim) in enumerate(zip(drafts, claims)):
-        terse = bool(question) and claim.startswith(question)
+    for i, (draft, terse) in enumerate(zip(drafts, tersely)):
         for j, text in enumerate(texts):
             if not grounded(draft.text, terse, text, question):
                 scores[i, j] = -1.0
@@ -327,7 +327,7 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
                  for seg in anchors.get((i, j)) or _cited_part(units[j][1], row, single, max_per_sentence)]
         # a sentence listing several facts: another sentence that supports it about as well is cited too (not for
         # a terse answer: one fact, one sentence — "Mike Schreer." is not cited to every sentence naming him)
-        if chosen and not (question and claims[i].startswith(question)):
+        if chosen and not tersely[i]:
             near = [j for j in ranked[1:] if len(units[j][1]) == 1 and row[j] >= max(threshold, row[chosen[0]] - NEAR_TIE)]
             for j in near:
                 if len(parts) < max_per_sentence + 1 and units[j][1][0] not in [s for s, _ in parts]:

@@ -261,6 +261,16 @@ def speaker_request(question: str, speakers: Sequence[str]) -> str | None:
     return None
 
 
+def keep_best(sentences: Sequence[Segment], scores: Sequence[float], most: int) -> tuple[Segment, ...]:
+    """The `most` sentences with the highest scores, in their own (transcript) order.
+
+    >>> [s.text for s in keep_best([Segment("t", 1, "a"), Segment("t", 2, "b"), Segment("t", 3, "c")], [0.1, 0.9, 0.5], 2)]
+    ['b', 'c']
+    """
+    best = set(np.argsort(-np.asarray(scores, dtype=np.float64), kind="stable")[:most].tolist())
+    return tuple(s for i, s in enumerate(sentences) if i in best)
+
+
 def closeness(text: str, sentences: Sequence[Segment], encode: Encode) -> np.ndarray:
     """How close each sentence is to a text: cosine plus the share of the text's words it holds (a short
     text such as "FAIR" embeds poorly, so its words found in the sentence count as much as the cosine)."""
@@ -286,8 +296,7 @@ def find_focus(question: str, transcripts: Sequence[Transcript],
     if window:
         start, end, words, anchor = window
         inside = [s for s in sentences if start <= s.start < end]
-        kept = set(sorted(range(len(inside)), key=lambda i: abs(inside[i].start - anchor))[:MAX_SENTENCES])
-        return Focus("window", words, tuple(s for i, s in enumerate(inside) if i in kept))
+        return Focus("window", words, keep_best(inside, [-abs(s.start - anchor) for s in inside], MAX_SENTENCES))
     neighbour = neighbour_request(question)
     if neighbour and encode is not None:
         direction, anchor, n = neighbour
@@ -300,7 +309,6 @@ def find_focus(question: str, transcripts: Sequence[Transcript],
     if speaker:
         said = [s for s in sentences if s.speaker == speaker]
         if len(said) > MAX_SENTENCES and encode is not None:  # a long meeting: the speaker's lines on the question
-            closest = set(np.argsort(-closeness(question, said, encode))[:MAX_SENTENCES].tolist())
-            said = [s for i, s in enumerate(said) if i in closest]
+            said = keep_best(said, closeness(question, said, encode), MAX_SENTENCES)
         return Focus("speaker", f"said by {speaker}", tuple(said[:MAX_SENTENCES]))
     return None

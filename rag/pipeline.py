@@ -17,10 +17,10 @@ from rag.citations import content_words, evidence_units, lexical_support, parse_
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
-from rag.focus import about_whole, asks_overview, find_focus, without_time
+from rag.focus import about_whole, asks_overview, find_focus, keep_best, without_time
 from rag.grounding import restates
-from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, SUMMARY_QUESTION, as_asked, build_messages,
-                        number_sentences, whole_messages, yes_no_messages)
+from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_POINTS, SUMMARY_QUESTION, as_asked,
+                        build_messages, number_sentences, whole_messages, yes_no_messages)
 from rag.chunker import Hit
 from rag.retriever import Retriever
 from rag.segments import segment_key
@@ -316,8 +316,7 @@ class Pipeline:
                     or asks_overview(answer.question) or len(focus.sentences) <= WINDOW_LOOK:
                 return ()
             vectors = self.embedder.encode_cached([bare] + [s.text for s in focus.sentences])
-            closest = set(np.argsort(-(vectors[1:] @ vectors[0]))[:WINDOW_LOOK].tolist())
-            return tuple((s,) for i, s in enumerate(focus.sentences) if i in closest)
+            return tuple((s,) for s in keep_best(focus.sentences, vectors[1:] @ vectors[0], WINDOW_LOOK))
         if trace.context != "whole":
             return ()
         if topic := said_about(answer.question):  # "what did he say about beating Nvidia?": where he does
@@ -454,9 +453,9 @@ class Pipeline:
         sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, threshold,
                                       question=question)
         whole_question = about_whole(question) if trace.context == "whole" else None
-        # an overview ("what is discussed around minute 13?", "summarize the talk") is asked for up to three points
-        most = 3 if whole_question in ("summary", "points") or (trace.context == "focus" and asks_overview(question)) \
-            else None
+        # an overview ("what is discussed around minute 13?", "summarize the talk") is asked for its main points
+        overview = whole_question in ("summary", "points") or (trace.context == "focus" and asks_overview(question))
+        most = OVERVIEW_POINTS if overview else None
         if any(s.supported for s in sentences):
             kept = needed(drafts, sentences, question, self.embedder.encode_cached, most)
             if len(kept) < len(drafts):  # padding left out: verify what stays, so the citations are its own

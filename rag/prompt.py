@@ -22,10 +22,13 @@ SYSTEM = (
 )
 
 
+# an overview is asked for at most this many main points (and the answer keeps at most this many sentences)
+OVERVIEW_POINTS = 3
+_POINTS = "one two three four five".split()[OVERVIEW_POINTS - 1]
 # a time question that asks what a part of the transcript says (see `rag.focus.asks_overview`) gets this added
-OVERVIEW_ASK = "Give the main points, one short sentence each, at most three."
+OVERVIEW_ASK = f"Give the main points, one short sentence each, at most {_POINTS}."
 # "what is this about?", "summarize the talk": asked of the whole transcript as
-SUMMARY_QUESTION = "What are the main points of the transcript? Give at most three, one short sentence each."
+SUMMARY_QUESTION = f"What are the main points of the transcript? Give at most {_POINTS}, one short sentence each."
 # a question about what comes right before or after something is asked this of the sentences next to it
 NEIGHBOUR_QUESTION = "What does this part of the transcript say? Answer briefly."
 
