@@ -6,8 +6,12 @@ processes the same tokens twice. The leading messages that stay the same from qu
 their KV state is kept in memory and on disk (`state_dir`, keyed by the model and the prefix tokens),
 so a restart restores it in well under a second instead of paying the prefill again. The saved states
 are capped in size (`state_disk_bytes`): the least recently used go first. Each question
-then only processes its own tokens. llama-cpp-python's own prefix match reuses whatever the context
-already holds.
+then only processes its own tokens.
+
+A reply depends on its prompt alone, not on what was asked before: the tokens after the prefix are always
+evaluated in one go from the prefix's end. (llama-cpp-python's own prefix match would reuse whatever the
+context already holds, say "Question: What" of the previous question, and a different split of the same
+prompt gives slightly different numbers: with greedy decoding, sometimes a different answer.)
 """
 
 from __future__ import annotations
@@ -78,6 +82,7 @@ class LlamaCppLLM:
         self._formatter = None
         self._model_id = ""
         self._states: OrderedDict[str, tuple[np.ndarray, bytes]] = OrderedDict()
+        self._exact = 0  # the context's first this many tokens were evaluated (or restored) as a prefix alone
         self._lock = threading.Lock()
         self.stats = {"prefix_evaluated": 0, "prefix_from_memory": 0, "prefix_from_disk": 0, "prefix_in_context": 0}
 
@@ -150,8 +155,10 @@ class LlamaCppLLM:
         return digest.hexdigest()[:32]
 
     def _in_context(self, prefix: list[int]) -> bool:
+        """Whether the context holds `prefix` as it would be computed alone (not as the start of a longer
+        prompt evaluated in one batch, whose numbers may differ slightly)."""
         n = len(prefix)
-        return self._llm.n_tokens >= n and list(self._llm.input_ids[:n]) == prefix
+        return self._exact == n and self._llm.n_tokens >= n and list(self._llm.input_ids[:n]) == prefix
 
     def _restore(self, tokens: np.ndarray, state: bytes) -> None:
         llm = self._llm
@@ -263,17 +270,25 @@ class LlamaCppLLM:
             where = "disk"
         if found is not None:
             self._restore(*found)
+            self._exact = len(prefix)
             self._remember(key, *found)
             self.stats[f"prefix_from_{where}"] += 1
             return where
         tokens = np.asarray(prefix, dtype=np.int32)
-        self._llm.reset()
-        self._llm.eval(prefix)
+        self._evaluate_alone(prefix)
         state = self._snapshot()
         self._remember(key, tokens, state)
         self._save_to_disk(key, tokens, state)
         self.stats["prefix_evaluated"] += 1
         return "evaluated"
+
+    def _evaluate_alone(self, prefix: list[int]) -> None:
+        """Empty the context and evaluate `prefix` on its own."""
+        self._llm.reset()
+        self._exact = 0
+        if prefix:
+            self._llm.eval(prefix)
+            self._exact = len(prefix)
 
     def warm(self, messages: list[dict], cached_prefix: int) -> str:
         """Compute (or restore) the prefix state of `messages` now, before the first question."""
@@ -294,8 +309,13 @@ class LlamaCppLLM:
             if len(tokens) + self.max_new_tokens > self.n_ctx:
                 raise ModelError(f"the prompt is {len(tokens)} tokens; with a {self.max_new_tokens}-token answer it "
                                  f"does not fit the {self.n_ctx}-token context (use --context retrieve)")
+            prefix = tokens[:n_prefix]
             if n_prefix >= MIN_STATE_TOKENS:
-                self.prepare(tokens[:n_prefix])
+                self.prepare(prefix)
+            elif not self._in_context(prefix):  # a short prefix is cheaper to evaluate than to store
+                self._evaluate_alone(prefix)
+            # reuse the prefix and nothing after it: the rest of the prompt is evaluated in one go
+            self._llm.n_tokens = n_prefix
             try:
                 for chunk in self._llm.create_completion(tokens, max_tokens=self.max_new_tokens, temperature=0.0,
                                                          top_k=1, repeat_penalty=1.0, stream=True):

@@ -1,0 +1,41 @@
+"""The llama.cpp engine on the packaged model: a reply depends on its prompt alone, not on what came before."""
+
+from rag.prompt import whole_messages, yes_no_messages
+
+QUESTION = "What kind of company did the former Facebook CTO go on to found?"
+
+
+def _counting_evals(llm, monkeypatch) -> list[int]:
+    """Record how many tokens each llama.cpp evaluation call processes."""
+    counts: list[int] = []
+    evaluate = llm._llm.eval
+
+    def counted(tokens):
+        counts.append(len(tokens))
+        return evaluate(tokens)
+
+    monkeypatch.setattr(llm._llm, "eval", counted)
+    return counts
+
+
+def test_a_whole_transcript_answer_does_not_depend_on_the_question_before(llm, pipeline, monkeypatch):
+    text, _ = pipeline.numbered(None)
+    messages = whole_messages(QUESTION, text)
+    tokens, n_prefix = llm.prompt_tokens(messages, cached_prefix=1)
+    alone = "".join(llm.generate(messages, cached_prefix=1))
+    # the question before shares "Question: What" with it: those tokens are evaluated again, not reused
+    "".join(llm.generate(whole_messages("What does he say about hardware?", text), cached_prefix=1))
+    counts = _counting_evals(llm, monkeypatch)
+    after = "".join(llm.generate(messages, cached_prefix=1))
+    assert counts[0] == len(tokens) - n_prefix  # the transcript reused, everything after it evaluated in one go
+    assert after == alone
+
+
+def test_an_uncached_prompt_is_evaluated_whole_after_a_similar_one(llm, monkeypatch):
+    first = yes_no_messages("Is the sky blue?", ["The sky is blue today."])
+    second = yes_no_messages("Is the grass green?", ["The grass is green."])
+    "".join(llm.generate(first))
+    counts = _counting_evals(llm, monkeypatch)
+    "".join(llm.generate(second))
+    tokens, _ = llm.prompt_tokens(second)
+    assert counts[0] == len(tokens)  # not only what follows the instructions both share
