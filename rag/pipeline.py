@@ -63,6 +63,14 @@ def says_dont_know(text: str) -> bool:
     return NO_ANSWER.lower() in text.lower() or bool(_DONT_KNOW.search(text))
 
 
+def yes_no_verdict(llm: Generator, question: str, evidence: Sequence[str]) -> tuple[str, str | None]:
+    """The model's check of a yes/no question against `evidence` alone: its reply, and the verdict in it
+    ("yes", "no" or None). The check's instructions are a cached prefix: only the sentences and the question
+    are evaluated for each check."""
+    reply = "".join(llm.generate(yes_no_messages(question, evidence), cached_prefix=1)).strip()
+    return reply, verdict(reply)
+
+
 def render(sentences: Sequence[AnswerSentence], citations) -> str:
     """The answer as text: its supported sentences, each followed by its verified `[hh:mm:ss]` times.
 
@@ -355,8 +363,7 @@ class Pipeline:
         sentences alone (a small model reading the whole transcript often gets the polarity backwards)."""
         t0 = time.perf_counter()
         evidence = list(dict.fromkeys(c.text for c in answer.citations))
-        reply = "".join(self.llm.generate(yes_no_messages(answer.question, evidence))).strip()
-        said = verdict(reply)
+        reply, said = yes_no_verdict(self.llm, answer.question, evidence)
         sentences, citations = settle_yes_no(answer.sentences, answer.citations, said)
         timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
         trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
@@ -395,8 +402,7 @@ class Pipeline:
                 or lexical_support(answer.question, sentence.text) < self.settings.yes_no_min_words):
             return answer
         t0 = time.perf_counter()
-        reply = "".join(self.llm.generate(yes_no_messages(answer.question, [sentence.text]))).strip()
-        said = verdict(reply)
+        reply, said = yes_no_verdict(self.llm, answer.question, [sentence.text])
         timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
         trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
         if said is None:

@@ -73,12 +73,11 @@ def test_the_yes_no_check_agrees_with_hand_labelled_verdicts(llm):
     """28 yes/no questions, each with the transcript sentence that settles it (both transcripts); measured 23."""
     import json
 
-    from rag.checks import verdict
-    from rag.prompt import yes_no_messages
+    from rag.pipeline import yes_no_verdict
     from tests.conftest import ROOT
 
     cases = [json.loads(line) for line in (ROOT / "tests" / "data" / "yes-no-verdicts.jsonl").read_text("utf-8").splitlines()]
     wrong = [(c["question"], c["verdict"]) for c in cases
-             if verdict("".join(llm.generate(yes_no_messages(c["question"], [c["evidence"]])))) != c["verdict"]]
+             if yes_no_verdict(llm, c["question"], [c["evidence"]])[1] != c["verdict"]]
     assert sum(c["verdict"] == "no" for c in cases) >= 12  # both answers well represented
     assert len(wrong) <= 6, wrong

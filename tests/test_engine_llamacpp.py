@@ -39,3 +39,17 @@ def test_an_uncached_prompt_is_evaluated_whole_after_a_similar_one(llm, monkeypa
     "".join(llm.generate(second))
     tokens, _ = llm.prompt_tokens(second)
     assert counts[0] == len(tokens)  # not only what follows the instructions both share
+
+
+def test_a_short_cached_prefix_is_kept_in_memory_and_answers_as_if_evaluated_alone(llm, pipeline, monkeypatch):
+    text, _ = pipeline.numbered(None)
+    check = yes_no_messages("Did Meta open-source Llama?", ["Meta open-sourced PyTorch and Llama."])
+    tokens, n_prefix = llm.prompt_tokens(check, cached_prefix=1)
+    assert 0 < n_prefix < len(tokens)
+    llm._states.clear()  # the check's instructions evaluated afresh
+    fresh = "".join(llm.generate(check, cached_prefix=1))
+    "".join(llm.generate(whole_messages(QUESTION, text), cached_prefix=1))  # the transcript in the context now
+    counts = _counting_evals(llm, monkeypatch)
+    restored = "".join(llm.generate(check, cached_prefix=1))
+    assert counts[0] == len(tokens) - n_prefix  # the instructions came back from memory
+    assert restored == fresh

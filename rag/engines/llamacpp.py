@@ -32,7 +32,7 @@ from rag.errors import ModelError
 from rag.models import PACKAGED, assemble_gguf, say
 
 SENTINEL = "\u2063QUESTION\u2063"  # an invisible separator: never in a transcript, marks where the suffix starts
-MIN_STATE_TOKENS = 256  # smaller prefixes are cheaper to recompute than to store
+MIN_STATE_TOKENS = 256  # shorter prefixes are kept in memory only: cheaper to recompute than to store
 STATE_VERSION = 1
 STATE_DISK_BYTES = 1 << 30  # a state is 16-90 MB (by transcript length): a few dozen transcripts' worth
 
@@ -254,10 +254,13 @@ class LlamaCppLLM:
             shutil.rmtree(folder, ignore_errors=True)
             total -= size
 
-    def prepare(self, prefix: list[int]) -> str:
+    def prepare(self, prefix: list[int], save: bool = True) -> str:
         """Make the context hold `prefix`: already there, from memory, from disk, or evaluated once.
 
-        Returns where the prefix came from ("context", "memory", "disk" or "evaluated").
+        A prefix state is kept in memory; `save` also writes it to disk (worth it for a long prefix, such
+        as a whole transcript; a short one, such as a check's instructions, is cheaper to evaluate again
+        after a restart than to store). Returns where the prefix came from ("context", "memory", "disk" or
+        "evaluated").
         """
         if self._in_context(prefix):
             self.stats["prefix_in_context"] += 1
@@ -265,7 +268,7 @@ class LlamaCppLLM:
         key = self._key(prefix)
         found = self._states.get(key)
         where = "memory"
-        if found is None:
+        if found is None and save:
             found = self._load_from_disk(key)
             where = "disk"
         if found is not None:
@@ -278,7 +281,8 @@ class LlamaCppLLM:
         self._evaluate_alone(prefix)
         state = self._snapshot()
         self._remember(key, tokens, state)
-        self._save_to_disk(key, tokens, state)
+        if save:
+            self._save_to_disk(key, tokens, state)
         self.stats["prefix_evaluated"] += 1
         return "evaluated"
 
@@ -309,11 +313,10 @@ class LlamaCppLLM:
             if len(tokens) + self.max_new_tokens > self.n_ctx:
                 raise ModelError(f"the prompt is {len(tokens)} tokens; with a {self.max_new_tokens}-token answer it "
                                  f"does not fit the {self.n_ctx}-token context (use --context retrieve)")
-            prefix = tokens[:n_prefix]
-            if n_prefix >= MIN_STATE_TOKENS:
-                self.prepare(prefix)
-            elif not self._in_context(prefix):  # a short prefix is cheaper to evaluate than to store
-                self._evaluate_alone(prefix)
+            if n_prefix:
+                self.prepare(tokens[:n_prefix], save=n_prefix >= MIN_STATE_TOKENS)
+            else:
+                self._exact = 0
             # reuse the prefix and nothing after it: the rest of the prompt is evaluated in one go
             self._llm.n_tokens = n_prefix
             try:
