@@ -27,7 +27,10 @@ QUESTIONS = [
     "What does the key takeaway about supply chains say?",
     "Why did Meta open-source PyTorch and Llama?",
     "How much money has Gigascale raised?",
-    "Did Meta keep buying off-the-shelf servers?",  # yes/no: one more short model call for the verdict
+    # yes/no: one more short model call for the verdict (its instructions are evaluated by the first only)
+    "Did Meta keep buying off-the-shelf servers?",
+    "Did Meta open-source Llama?",
+    "Does Gigascale invest in climate technology?",
 ]
 
 LONG_QUESTIONS = [
