@@ -184,7 +184,7 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
 
 def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Sequence[Citation],
             passages: Sequence[Sequence[Segment]], by_topic: bool, encode: Encode, min_evidence_score: float,
-            yes_no: bool = False, subject: bool = False) -> str:
+            yes_no: bool = False, subject: bool = False, searched: str = "") -> str:
     """Why a verified answer does not answer the question ("" when it does), the first reason found.
 
     Args:
@@ -194,6 +194,8 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         yes_no: the answer's yes or no is checked afterwards (`settle_yes_no`), so "Yes, <the question's
             words>" may stand.
         subject: check the answer's restated subject (`topic_grounded`) even when not `by_topic`.
+        searched: what the question was searched with, when not the question alone (a follow-up such as
+            "What is the catch?" with the question before it): the topic the cited sentences must be about.
     """
     if not any(s.supported for s in sentences):
         return "no sentence of the model's answer is supported by the transcript"
@@ -203,7 +205,7 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
     if not counts_what_was_asked(said, question, stem):
         return "the answer counts something other than what the question asks"
     if by_topic:
-        vectors = encode([question, " ".join(c.text for c in citations)])
+        vectors = encode([searched or question, " ".join(c.text for c in citations)])
         related = float(vectors[0] @ vectors[1])
         if related < min_evidence_score:
             return (f"the sentences the answer rests on are not about the question "

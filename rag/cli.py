@@ -292,7 +292,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     gold = load_gold(args.qa)[: args.limit]
     settings = settings_from(args)
-    before = None
+    before = recorder = None
     if args.replay and args.compare:
         raise EvalError("--replay re-scores one saved run; it cannot be combined with --compare")
     if args.replay:
@@ -304,13 +304,17 @@ def cmd_eval(args: argparse.Namespace) -> int:
         before = lambda item: replay.select(item.id)  # noqa: E731
         default = EvalConfig(settings.retrieval, settings.top_k, "whole" if run == "whole" else "retrieve")
     else:
-        pipeline = Pipeline(settings).load()
+        from rag.engines import make_generator
+        from rag.eval.replay import RecordingGenerator
+
+        recorder = RecordingGenerator(make_generator(settings))
+        pipeline = Pipeline(settings, llm=recorder).load()
         default = EvalConfig(settings.retrieval, settings.top_k, pipeline.context_for(None))
     configs = compare_configs(default) if args.compare else [default]
     t0 = time.perf_counter()
     results = {}
     for config in configs:
-        rows = evaluate(pipeline, gold, config, before=before)
+        rows = evaluate(pipeline, gold, config, before=before, recorder=recorder)
         results[config.name] = {"summary": summarize(rows), "rows": rows}
     meta = {"model": pipeline.llm.name, "qa": args.qa, "questions": len(gold), "paths": list(settings.paths),
             "seconds": time.perf_counter() - t0}

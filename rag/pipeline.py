@@ -19,6 +19,7 @@ from rag.engines import Generator
 from rag.errors import QuestionError
 from rag.focus import about_whole, asks_overview, find_focus, keep_best, without_time
 from rag.grounding import restates
+from rag.parts import two_parts
 from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_POINTS, SUMMARY_QUESTION, as_asked,
                         build_messages, number_sentences, whole_messages, yes_no_messages)
 from rag.chunker import Hit
@@ -231,10 +232,17 @@ class Pipeline:
         Raises:
             QuestionError: for an empty or overlong question.
         """
+        yield from self._stream(question, history, id, top_k, retrieval, source, context)
+
+    def _stream(self, question: str, history: Sequence[tuple[str, str]], id: str | None, top_k: int | None,
+                retrieval: str | None, source: str | None, context: str | None,
+                follow_up: bool = False) -> Iterator[str | Answer]:
+        """`stream`; `follow_up`: the question is the second part of a two-part question, searched with the
+        first ("Why?" alone finds nothing)."""
         t0 = time.perf_counter()
         question = check_question(question)
         history = list(history)[-self.settings.history_turns:] if self.settings.history_turns else []
-        searched = search_query(question, history)
+        searched = f"{history[-1][0]} {question}" if follow_up and history else search_query(question, history)
         hits = self.retrieve(searched, top_k, retrieval, source)
         t_retrieved = time.perf_counter()
         timings = {"retrieve": (t_retrieved - t0) * 1000}
@@ -255,6 +263,9 @@ class Pipeline:
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
                          trace=Trace("none", tuple(hits), (), ()),
                          reason=f"best passage similarity {best:.2f} is below {floor}", **base)
+            return
+        if focus is None and not whole_question and (parts := two_parts(question)):
+            yield from self._in_parts(parts, history, hits, timings, t0, base, (id, top_k, retrieval, source, context))
             return
         if focus:  # a time, neighbour or speaker question: only the sentences it is about
             passages = tuple((seg,) for seg in focus.sentences)
@@ -300,6 +311,45 @@ class Pipeline:
             answer = self._yes_or_no(answer, focus, source)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
+
+    def _in_parts(self, parts: tuple[str, str], history: list, hits, timings: dict, t0: float, base: dict,
+                  options: tuple) -> Iterator[str | Answer]:
+        """A question that asks two things (`rag.parts.two_parts`), answered one part at a time, the second
+        as a follow-up of the first; the answer joins the parts that were answered, each cited on its own."""
+        answers: list[Answer] = []
+        turns = list(history)
+        for part in parts:
+            if answers:
+                yield "\n"
+            for event in self._stream(part, turns, *options, follow_up=bool(answers)):
+                if isinstance(event, Answer):
+                    answers.append(event)
+                else:
+                    yield event
+            if not answers[-1].abstained:
+                turns.append((part, answers[-1].plain))
+        timings.update({f"{k}_part{i}": v for i, a in enumerate(answers, 1) for k, v in a.timings_ms.items()})
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        answered = [a for a in answers if not a.abstained]
+        traces = [a.trace for a in answers if a.trace is not None]
+        same = traces and all(t.passages == traces[0].passages for t in traces)
+        trace = Trace(traces[0].context if traces else "none", tuple(hits), traces[0].passages if same else (),
+                      tuple(d for t in traces for d in t.drafts) if same else (),
+                      verdict_reply="\n".join(t.verdict_reply for t in traces if t.verdict_reply))
+        raw = "\n".join(a.raw for a in answers)
+        if not answered:
+            why = "; ".join(f"{p!r}: {a.reason}" for p, a in zip(parts, answers))
+            yield Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings, trace=trace,
+                         reason=why, **base)
+            return
+        sentences, citations = [], []
+        for a in answered:
+            sentences += [replace(s, citations=tuple(i + len(citations) for i in s.citations)) for s in a.sentences]
+            citations += a.citations
+        missing = [p for p, a in zip(parts, answers) if a.abstained]
+        yield Answer(text=render(sentences, citations), abstained=False, citations=tuple(citations),
+                     sentences=tuple(sentences), raw=raw, timings_ms=timings, trace=trace,
+                     reason=f"the transcript does not answer: {missing[0]}" if missing else "", **base)
 
     def _second_look(self, answer: Answer, best: float, focus) -> tuple:
         """The passages to ask once more from, after an answer was refused (empty: no second look).
@@ -472,7 +522,7 @@ class Pipeline:
         reason = refusal(question, sentences, citations, trace.passages,
                          trace.context in ("whole", "retrieve") and not whole_question,
                          self.embedder.encode_cached, self.settings.min_evidence_score,
-                         yes_no=self._yes_no(question), subject=subject)
+                         yes_no=self._yes_no(question), subject=subject, searched=base["searched"])
         if reason:
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason=reason, **base)

@@ -185,3 +185,24 @@ def test_a_saved_run_replays_every_model_call_in_the_order_it_was_made(tmp_path)
     _, _, replies = load_run(tmp_path / "report.json")
     assert replies == {"a": ["whole", "second look, kept", "Answer: No"],
                        "b": ["NOT IN TRANSCRIPT", "NOT IN TRANSCRIPT either", "Answer: Yes"], "c": ["plain"]}
+
+
+def test_a_recorded_run_replays_a_two_part_question_call_by_call(tmp_path, settings, embedder, seed_index, gold):
+    from rag.eval.replay import RecordingGenerator, ReplayGenerator, load_run
+    from rag.pipeline import Pipeline
+    from tests.conftest import ScriptedLLM
+
+    replies = ["Mike Schreer is the former CTO of Facebook and founded the venture capital firm Gigascale.",
+               "His current firm invests in companies using technology to combat climate change."]
+    recorder = RecordingGenerator(ScriptedLLM(replies))
+    items = [g for g in gold if g.id == "q29"]
+    pipeline = Pipeline(settings, embedder=embedder, llm=recorder, index=seed_index)
+    rows = evaluate(pipeline, items, EvalConfig("hybrid", 5, "whole"), progress=False, recorder=recorder)
+    assert rows[0]["replies"] == replies and rows[0]["facts_right"]
+    saved = tmp_path / "report.json"
+    saved.write_text(json.dumps({"meta": {"model": "m"}, "results": {"whole": {"rows": rows}}}))
+    _, _, loaded = load_run(saved)
+    replay = ReplayGenerator(loaded, "m")
+    again = evaluate(Pipeline(settings, embedder=embedder, llm=replay, index=seed_index), items,
+                     EvalConfig("hybrid", 5, "whole"), progress=False, before=lambda item: replay.select(item.id))
+    assert again[0]["answer"] == rows[0]["answer"] and again[0]["facts_right"]

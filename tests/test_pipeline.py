@@ -55,8 +55,37 @@ def test_padding_sentences_are_left_out(scripted_pipeline):
     assert len(a.sentences) == 2 and all(s.supported for s in a.sentences)
     assert a.sentences[0].text.startswith("Gigascale") and a.citations[0].timestamp == "00:00:35"
     assert len(a.trace.drafts) == 2 and a.raw == reply  # what the model wrote stays on record
-    two = scripted_pipeline(reply, context="whole").ask("What does Gigascale invest in, and who founded it?")
+    # two things asked in one request (a question that opens with a question word is asked in two parts)
+    two = scripted_pipeline(reply, context="whole").ask("Tell me what Gigascale invests in, and who founded it.")
     assert len(two.sentences) == 3
+
+
+def test_a_two_part_question_is_asked_one_part_at_a_time(scripted_pipeline):
+    p = scripted_pipeline(["Mike Schreer is the former CTO of Facebook and founded the venture capital firm Gigascale.",
+                           "His current firm invests in companies using technology to combat climate change."],
+                          context="whole")
+    a = p.ask("Who is Mike Schreer, and what does his current firm back?")
+    first, second = p.llm.prompts
+    assert first[-1]["content"] == "Question: Who is Mike Schreer?"
+    assert second[-1]["content"] == "Question: What does his current firm back?"
+    assert second[-3]["content"] == "Who is Mike Schreer?" and "Gigascale" in second[-2]["content"]  # a follow-up
+    assert not a.abstained and [c.timestamp for c in a.citations] == ["00:00:31", "00:00:35"]
+    assert [s.citations for s in a.sentences] == [(0,), (1,)] and "climate change. [00:00:35]" in a.text
+    # "What is the catch?" is about what the first part asked: its cited sentence is judged against both
+    catch = scripted_pipeline(["CTOs consider specialized hardware for better performance or cost advantages.",
+                               "The catch is that specializing in hardware requires predicting future algorithm trends."],
+                              context="whole").ask("Why do CTOs consider specialized chips, and what is the catch?")
+    assert not catch.abstained and [c.timestamp for c in catch.citations] == ["00:22:29", "00:23:09"]
+
+
+def test_a_two_part_question_keeps_the_part_the_transcript_answers(scripted_pipeline):
+    question = "What does Gigascale invest in, and how much money has it raised?"
+    a = scripted_pipeline(["Gigascale invests in companies fighting climate change.", "NOT IN TRANSCRIPT"],
+                          context="whole").ask(question)
+    assert not a.abstained and [c.timestamp for c in a.citations] == ["00:00:35"]
+    assert "How much money has it raised?" in a.reason
+    neither = scripted_pipeline("NOT IN TRANSCRIPT", context="whole").ask(question)
+    assert neither.abstained and neither.text == ABSTAIN_TEXT and neither.citations == ()
 
 
 def test_caption_text_gets_a_second_look_when_verification_refuses(settings, embedder):

@@ -54,10 +54,12 @@ def evaluate_retrieval(pipeline: Pipeline, gold: Sequence[GoldItem], retrieval: 
 
 
 def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, progress: bool = True,
-             before=None) -> list[dict]:
+             before=None, recorder=None) -> list[dict]:
     """Answer every gold question under `config` and score it; one row per question.
 
     `before(item)`, when given, is called ahead of each question (a replayed run selects its reply).
+    `recorder` (a `rag.eval.replay.RecordingGenerator`, the pipeline's model): each row keeps the replies
+    the model gave for its question, in order ("replies"), for `--replay`.
     """
     from tqdm import tqdm
 
@@ -87,6 +89,8 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
             "citations": [c.to_json() for c in answer.citations],
             "ttft_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms.get("total"),
         }
+        if recorder is not None:
+            row["replies"] = recorder.take()
         if answer.trace and answer.trace.context == "focus":  # a time, neighbour or speaker question
             window = {seg.key for p in answer.trace.passages for seg in p}
             row["cited_in_window"] = bool(answer.citations) and all(

@@ -1,0 +1,41 @@
+"""Questions that ask two things: "Who is X, and what does his firm back?" is asked as two questions.
+
+A small model told to answer briefly answers the first part of such a question and drops the second. Asked
+one part at a time (the second as a follow-up of the first, so "his" and "that" keep their meaning), it
+answers both, and each part is verified and cited on its own.
+"""
+
+from __future__ import annotations
+
+import re
+
+_WH = r"(?:what|why|how|which|who|whom|whose|when|where)"
+_OPENS = re.compile(rf"^\W*(?:{_WH}|is|are|was|were|do|does|did|can|could|should|would|will|has|have|had)\b", re.I)
+_AND_WH = re.compile(rf",?\s+and\s+(?={_WH}\b)", re.I)
+# "Which agent framework and which model does the demo use?": the first part is a bare "which/what <noun>"
+_BARE = re.compile(r"^(?:which|what)(?:\s+[\w'’-]+){1,3}$", re.I)
+_AUX = re.compile(r"\b(?:does|did|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
+
+
+def two_parts(question: str) -> tuple[str, str] | None:
+    """The two questions a question joins with "and" and a question word, or None for any other question.
+
+    >>> two_parts("Who is Mike Schreer, and what does his current firm back?")
+    ('Who is Mike Schreer?', 'What does his current firm back?')
+    >>> two_parts("Should a CTO err toward too much or too little capacity, and why?")
+    ('Should a CTO err toward too much or too little capacity?', 'Why?')
+    >>> two_parts("Which agent framework and which model does the demo use?")
+    ('Which agent framework does the demo use?', 'Which model does the demo use?')
+    >>> two_parts("Why did Meta open-source PyTorch and Llama?"), two_parts("Tell me who and why.")
+    (None, None)
+    """
+    q = question.strip()
+    found = list(_AND_WH.finditer(q))
+    if not _OPENS.match(q) or len(found) != 1:
+        return None
+    first, second = q[:found[0].start()].strip(" ,"), q[found[0].end():].strip().rstrip("?").strip()
+    if len(first.split()) < 2 or not second:
+        return None
+    if _BARE.match(first) and (aux := _AUX.search(second)) and second.split()[0].lower() == first.split()[0].lower():
+        first = f"{first} {second[aux.start():]}"
+    return f"{first.rstrip('?')}?", f"{second[0].upper()}{second[1:]}?"
