@@ -315,7 +315,8 @@ class Pipeline:
     def _in_parts(self, parts: tuple[str, str], history: list, hits, timings: dict, t0: float, base: dict,
                   options: tuple) -> Iterator[str | Answer]:
         """A question that asks two things (`rag.parts.two_parts`), answered one part at a time, the second
-        as a follow-up of the first; the answer joins the parts that were answered, each cited on its own."""
+        as a follow-up of the first; the answer joins the parts' answers, each cited on its own, and says
+        which part the transcript does not answer, if one."""
         answers: list[Answer] = []
         turns = list(history)
         for part in parts:
@@ -343,7 +344,9 @@ class Pipeline:
                          reason=why, **base)
             return
         sentences, citations = [], []
-        for a in answered:
+        for part, a in zip(parts, answers):
+            if a.abstained:  # said, not left out: the reader asked it
+                sentences.append(AnswerSentence(f"The transcript doesn't answer “{part}”", (), True))
             sentences += [replace(s, citations=tuple(i + len(citations) for i in s.citations)) for s in a.sentences]
             citations += a.citations
         missing = [p for p, a in zip(parts, answers) if a.abstained]
