@@ -60,6 +60,40 @@ def verdict(reply: str) -> str | None:
     return found[-1].lower() if found else polarity(reply)
 
 
+# words that ask for an opinion or a report, not what the question is about ("Does he *think* X is risky?")
+_ASKING = "think thinks say says said mention mentions believe expect consider feel talk agree claim suggest know according"
+
+
+def key_terms(question: str, sentences: Sequence[Segment]) -> frozenset[str]:
+    """What a question is most specifically about: its content words that the fewest of `sentences` hold
+    (at least one does), as stems. "Does the agentic system need memory?" over a talk on agentic systems:
+    {"memori"}. Empty when no word of the question occurs in them.
+
+    >>> talk = [Segment("t", 0, "An agentic system has agents."), Segment("t", 5, "It will also have a memory."),
+    ...         Segment("t", 9, "Agentic systems plan.")]
+    >>> sorted(key_terms("Does the agentic system need memory?", talk))
+    ['memori']
+    """
+    held = [content_words(s.text) for s in sentences]
+    counts = {w: sum(w in h for h in held) for w in content_words(question) - content_words(_ASKING)}
+    counts = {w: n for w, n in counts.items() if n}
+    fewest = min(counts.values(), default=0)
+    return frozenset(w for w, n in counts.items() if n == fewest)
+
+
+def mentioned_near(terms: frozenset[str], citations: Sequence[Citation], sentences: Sequence[Segment]) -> bool:
+    """Whether a cited sentence, or a sentence next to one, holds one of `terms` (stems)."""
+    where = {s.key: i for i, s in enumerate(sentences)}
+    for c in citations:
+        i = where.get(segment_key(c.source, c.seconds, c.text))
+        if i is None:
+            continue
+        for j in range(max(0, i - 1), min(len(sentences), i + 2)):
+            if sentences[j].source == c.source and terms & content_words(sentences[j].text):
+                return True
+    return False
+
+
 def quoting(said: str, texts: Sequence[str]) -> str:
     """A yes/no answer's first sentence: the verdict, then the sentences it rests on, each in quotes.
 

@@ -11,8 +11,8 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
-from rag.checks import (is_yes_no, mention_topic, mentioning, needed, polarity, quoting, refusal, said_about,
-                        settle_yes_no, verdict)
+from rag.checks import (is_yes_no, key_terms, mention_topic, mentioned_near, mentioning, needed, polarity, quoting,
+                        refusal, said_about, settle_yes_no, verdict)
 from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
@@ -414,6 +414,11 @@ class Pipeline:
     def _settle_yes_no(self, answer: Answer) -> Answer:
         """Open a yes/no answer with the Yes or No its cited sentences give, asked of the model with those
         sentences alone (a small model reading the whole transcript often gets the polarity backwards)."""
+        shown = list({s.key: s for p in answer.trace.passages for s in p if not s.is_heading}.values()) \
+            if answer.trace else []
+        terms = key_terms(answer.question, shown)
+        if terms and not mentioned_near(terms, answer.citations, shown):
+            return self._key_term_verdict(answer, terms, shown)
         t0 = time.perf_counter()
         evidence = list(dict.fromkeys(c.text for c in answer.citations))
         reply, said = yes_no_verdict(self.llm, answer.question, evidence)
@@ -433,6 +438,26 @@ class Pipeline:
                            reason=why)
         return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations,
                        timings_ms=timings, trace=trace)
+
+    def _key_term_verdict(self, answer: Answer, terms: frozenset[str], shown: Sequence) -> Answer:
+        """A yes/no answer cited to sentences that do not mention what the question is about ("Does the agentic
+        system need memory?" — "Yes", cited to "any agentic AI system will have one or more agents"): the
+        verdict of the sentence closest to the question among those that do, quoted; a refusal when that
+        gives no yes or no."""
+        found = [s for s in shown if terms & content_words(s.text)]
+        vectors = self.embedder.encode_cached([answer.question] + [s.text for s in found])
+        closeness = vectors[1:] @ vectors[0]
+        best = int(np.argmax(closeness))
+        t0 = time.perf_counter()
+        reply, said = yes_no_verdict(self.llm, answer.question, [found[best].text])
+        timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
+        trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
+        answer = replace(answer, timings_ms=timings, trace=trace)
+        if said is None:
+            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(),
+                           reason=f"the answer's sentences do not mention {'/'.join(sorted(terms))}, what the "
+                                  "question is about, and the closest sentence that does gives no yes or no")
+        return self._quoting(answer, said, [found[best]], float(closeness[best]))
 
     def _closest_verdict(self, answer: Answer) -> Answer:
         """A yes/no question the model found no answer to: when one sentence of the passages search found is

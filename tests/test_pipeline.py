@@ -134,6 +134,17 @@ def test_a_yes_no_answer_gets_the_verdict_of_its_cited_sentence(scripted_pipelin
                            "buying off-the-shelf servers to designing nearly all its data center equipment.” [00:21:20]")
 
 
+def test_a_yes_no_answer_cited_away_from_what_the_question_is_about_gets_that_sentences_verdict(scripted_pipeline):
+    question = "Did Meta design its own data center equipment?"  # "equipment": in one sentence only
+    reply = "Yes, commitments for data centers are made years in advance."  # verified to 00:25:28, no equipment
+    p = scripted_pipeline([reply, "They design nearly all of it. Answer: Yes"], context="whole")
+    a = p.ask(question)
+    assert [c.timestamp for c in a.citations] == ["00:21:20"] and a.text.startswith("Yes. The transcript says: “")
+    assert "equipment" in a.citations[0].text and p.llm.prompts[1][-1]["content"].count("\n") == 3  # one sentence
+    unsure = scripted_pipeline([reply, "It is unclear."], context="whole").ask(question)
+    assert unsure.abstained and "equip" in unsure.reason
+
+
 def test_a_yes_no_answer_without_a_verdict_that_restates_the_question_abstains(scripted_pipeline):
     a = scripted_pipeline(["Meta did keep buying off-the-shelf servers.", "Unclear."], context="whole").ask(
         "Did Meta keep buying off-the-shelf servers?")
