@@ -20,7 +20,7 @@ from rag.errors import QuestionError
 from rag.focus import about_whole, asks_overview, find_focus, keep_best, without_time
 from rag.grounding import restates
 from rag.parts import two_parts
-from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_POINTS, SUMMARY_QUESTION, as_asked,
+from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_PARTS_ASK, OVERVIEW_POINTS, SUMMARY_QUESTION, as_asked,
                         build_messages, number_sentences, whole_messages, yes_no_messages)
 from rag.chunker import Hit
 from rag.retriever import Retriever
@@ -70,6 +70,19 @@ def yes_no_verdict(llm: Generator, question: str, evidence: Sequence[str]) -> tu
     are evaluated for each check."""
     reply = "".join(llm.generate(yes_no_messages(question, evidence), cached_prefix=1)).strip()
     return reply, verdict(reply)
+
+
+def in_order_parts(sentences: Sequence, n: int) -> tuple:
+    """`sentences` cut into `n` consecutive parts of (nearly) equal length, as passages.
+
+    >>> in_order_parts(list("abcdefg"), 3)
+    (('a', 'b', 'c'), ('d', 'e'), ('f', 'g'))
+    """
+    size, extra = divmod(len(sentences), n)
+    cuts = [0]
+    for i in range(n):
+        cuts.append(cuts[-1] + size + (i < extra))
+    return tuple(tuple(sentences[a:b]) for a, b in zip(cuts, cuts[1:]))
 
 
 def render(sentences: Sequence[AnswerSentence], citations) -> str:
@@ -273,6 +286,9 @@ class Pipeline:
             # around minute 13?" asks for all of the window, not its first sentence
             asked = (NEIGHBOUR_QUESTION if focus.kind in ("after", "before")
                      else f"{question} {OVERVIEW_ASK}" if focus.kind == "window" and asks_overview(question) else question)
+            if focus.kind == "window" and asks_overview(question) and len(focus.sentences) >= 2 * OVERVIEW_POINTS:
+                passages = in_order_parts(focus.sentences, OVERVIEW_POINTS)
+                asked = f"{question} {OVERVIEW_PARTS_ASK}"
             messages = build_messages(asked, passages, history, scope=focus.description)
         elif strategy == "whole":
             text, numbered = self.numbered(source)

@@ -27,6 +27,8 @@ OVERVIEW_POINTS = 3
 _POINTS = "one two three four five".split()[OVERVIEW_POINTS - 1]
 # a time question that asks what a part of the transcript says (see `rag.focus.asks_overview`) gets this added
 OVERVIEW_ASK = f"Give the main points, one short sentence each, at most {_POINTS}."
+# ... when the part is long enough to be shown as that many numbered passages, in order
+OVERVIEW_PARTS_ASK = "For each numbered passage, in order, say in one short sentence what the speaker says there, beginning with \"The speaker\"."
 # "what is this about?", "summarize the talk": asked of the whole transcript as
 SUMMARY_QUESTION = f"What are the main points of the transcript? Give at most {_POINTS}, one short sentence each."
 # a question about what comes right before or after something is asked this of the sentences next to it

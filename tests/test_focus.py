@@ -147,3 +147,26 @@ def test_a_question_about_the_whole_recording_is_answered_from_all_of_it(scripte
     assert host.abstained and "name no interviewer" in host.reason
     off_topic = scripted_pipeline("Sunny.", context="whole")
     assert off_topic.ask("What is the weather in Paris?").abstained and off_topic.llm.prompts == []
+
+
+def test_a_long_window_overview_reads_the_window_as_three_parts_in_order(settings, embedder):
+    from rag.pipeline import Pipeline
+    from rag.prompt import OVERVIEW_PARTS_ASK
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    reply = ("The speaker says that in a conversation it will have a context and remember things [1]. "
+             "The speaker gives a simple definition of agentic AI [2]. "
+             "The speaker gives AI coding as an example of agentic AI [3].")
+    p = Pipeline(settings.with_(paths=(captions,)), embedder=embedder, llm=ScriptedLLM(reply))
+    a = p.ask("What is discussed around minute 6?")  # 20 caption sentences
+    asked = p.llm.prompts[0][-1]["content"]
+    assert asked.endswith(f"Question: What is discussed around minute 6? {OVERVIEW_PARTS_ASK}")
+    assert "[3] " in asked and "[4] " not in asked
+    parts = a.trace.passages
+    assert len(parts) == 3 and [s.start for p_ in parts for s in p_] == sorted(s.start for p_ in parts for s in p_)
+    assert {len(p_) for p_ in parts} <= {6, 7}
+    # each answer sentence is cited inside the part it speaks of
+    assert len(a.sentences) == 3 and all(s.supported for s in a.sentences)
+    for part, sentence in zip(parts, a.sentences):
+        assert sentence.citations and {a.citations[i].timestamp for i in sentence.citations} <= {s.timestamp for s in part}
