@@ -11,7 +11,10 @@ import re
 
 _WH = r"(?:what|why|how|which|who|whom|whose|when|where)"
 _OPENS = re.compile(rf"^\W*(?:{_WH}|is|are|was|were|do|does|did|can|could|should|would|will|has|have|had)\b", re.I)
-_AND_WH = re.compile(rf",?\s+and\s+(?={_WH}\b)", re.I)
+# "and what does it achieve", "and why", "and who founded it" ask; "and what an agent does", "and how it works"
+# (a question word, then a determiner or pronoun) are part of the first question
+_AND_WH = re.compile(rf",?\s+and\s+(?={_WH}\b(?!\s+(?:a|an|the|this|that|these|those|he|she|it|they|we|you|i|his|her|"
+                     rf"its|their|our|your|my)\b))", re.I)
 # "Which agent framework and which model does the demo use?": the first part is a bare "which/what <noun>"
 _BARE = re.compile(r"^(?:which|what)(?:\s+[\w'’-]+){1,3}$", re.I)
 _AUX = re.compile(r"\b(?:does|did|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
@@ -27,6 +30,8 @@ def two_parts(question: str) -> tuple[str, str] | None:
     >>> two_parts("Which agent framework and which model does the demo use?")
     ('Which agent framework does the demo use?', 'Which model does the demo use?')
     >>> two_parts("Why did Meta open-source PyTorch and Llama?"), two_parts("Tell me who and why.")
+    (None, None)
+    >>> two_parts("What is RAG and how it works?"), two_parts("What is the gap between a chatbot and what an agent does?")
     (None, None)
     """
     q = question.strip()
