@@ -361,8 +361,9 @@ class Pipeline:
             return
         sentences, citations = [], []
         for part, a in zip(parts, answers):
-            if a.abstained:  # said, not left out: the reader asked it
+            if a.abstained:  # said, not left out: the reader asked it (what the model wrote for it is refused)
                 sentences.append(AnswerSentence(f"The transcript doesn't answer “{part}”", (), True))
+                continue
             sentences += [replace(s, citations=tuple(i + len(citations) for i in s.citations)) for s in a.sentences]
             citations += a.citations
         missing = [p for p, a in zip(parts, answers) if a.abstained]

@@ -85,6 +85,13 @@ def test_a_two_part_question_keeps_the_part_the_transcript_answers(scripted_pipe
     assert not a.abstained and [c.timestamp for c in a.citations] == ["00:00:35"]
     assert a.text.endswith("[00:00:35] The transcript doesn't answer “How much money has it raised?”")
     assert "How much money has it raised?" in a.reason and a.unsupported == ()
+    # a part refused after verification (a true sentence about something else) leaves nothing of its reply
+    refused = scripted_pipeline(["Meta went from leasing data centers to designing nearly all its equipment.",
+                                 "Gigascale invests in companies fighting climate change."],
+                                context="whole").ask("What is the name of Mike Schreer's dog, and what does Gigascale invest in?")
+    assert refused.text.startswith("The transcript doesn't answer “What is the name of Mike Schreer's dog?”")
+    assert "leasing" not in refused.text and [c.timestamp for c in refused.citations] == ["00:00:35"]
+    assert refused.text.endswith("climate change. [00:00:35]")
     neither = scripted_pipeline("NOT IN TRANSCRIPT", context="whole").ask(question)
     assert neither.abstained and neither.text == ABSTAIN_TEXT and neither.citations == ()
 
