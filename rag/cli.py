@@ -296,11 +296,12 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.replay and args.compare:
         raise EvalError("--replay re-scores one saved run; it cannot be combined with --compare")
     if args.replay:
-        from rag.eval.replay import ReplayGenerator, load_run
+        from rag.eval.replay import RecordingGenerator, ReplayGenerator, load_run
 
         model, run, replies = load_run(args.replay)
         replay = ReplayGenerator(replies, model)
-        pipeline = Pipeline(settings, llm=replay)
+        recorder = RecordingGenerator(replay)  # a replayed run's report can be replayed in turn
+        pipeline = Pipeline(settings, llm=recorder)
         before = lambda item: replay.select(item.id)  # noqa: E731
         default = EvalConfig(settings.retrieval, settings.top_k, "whole" if run == "whole" else "retrieve")
     else:

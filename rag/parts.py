@@ -13,11 +13,13 @@ _WH = r"(?:what|why|how|which|who|whom|whose|when|where)"
 _OPENS = re.compile(rf"^\W*(?:{_WH}|is|are|was|were|do|does|did|can|could|should|would|will|has|have|had)\b", re.I)
 # "and what does it achieve", "and why", "and who founded it" ask; "and what an agent does", "and how it works"
 # (a question word, then a determiner or pronoun) are part of the first question
-_AND_WH = re.compile(rf",?\s+and\s+(?={_WH}\b(?!\s+(?:a|an|the|this|that|these|those|he|she|it|they|we|you|i|his|her|"
-                     rf"its|their|our|your|my)\b))", re.I)
+_AND_WH = re.compile(rf",?\s+and\s+(?={_WH}(?![\w'’-])(?!\s+(?:a|an|the|this|that|these|those|he|she|it|they|we|you|i|"
+                     rf"his|her|its|their|our|your|my)\b))", re.I)
 # "Which agent framework and which model does the demo use?": the first part is a bare "which/what <noun>"
 _BARE = re.compile(r"^(?:which|what)(?:\s+[\w'’-]+){1,3}$", re.I)
 _AUX = re.compile(r"\b(?:does|did|do|is|are|was|were|has|have|had|can|could|will|would|should)\b", re.I)
+# "... and what fine-tuning does?": a clause that ends on its verb ("between A and what B does")
+_ENDS_ON_AUX = re.compile(rf"{_AUX.pattern}\W*$", re.I)
 
 
 def two_parts(question: str) -> tuple[str, str] | None:
@@ -33,14 +35,25 @@ def two_parts(question: str) -> tuple[str, str] | None:
     (None, None)
     >>> two_parts("What is RAG and how it works?"), two_parts("What is the gap between a chatbot and what an agent does?")
     (None, None)
+    >>> two_parts("What is the difference between RAG and what fine-tuning does?") is None
+    True
+    >>> two_parts("What are the risks and what are the benefits?")
+    ('What are the risks?', 'What are the benefits?')
+    >>> two_parts("What happened, and what did he learn from it?")
+    ('What happened?', 'What did he learn from it?')
+    >>> two_parts("Which framework and what model are used?")
+    ('Which framework are used?', 'What model are used?')
     """
     q = question.strip()
     found = list(_AND_WH.finditer(q))
     if not _OPENS.match(q) or len(found) != 1:
         return None
     first, second = q[:found[0].start()].strip(" ,"), q[found[0].end():].strip().rstrip("?").strip()
-    if len(first.split()) < 2 or not second:
+    if len(first.split()) < 2 or not second or _ENDS_ON_AUX.search(second) \
+            or (re.search(r"\bbetween\b", first, re.I) and not re.search(r"\band\b", first, re.I)):
         return None
-    if _BARE.match(first) and (aux := _AUX.search(second)) and second.split()[0].lower() == first.split()[0].lower():
+    aux = _AUX.search(second)
+    if _BARE.match(first) and not _AUX.search(first) and aux and second.split()[0].lower() in ("which", "what") \
+            and len(second[:aux.start()].split()) >= 2:  # "which model does …": a noun before the verb
         first = f"{first} {second[aux.start():]}"
     return f"{first.rstrip('?')}?", f"{second[0].upper()}{second[1:]}?"

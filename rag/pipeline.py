@@ -249,13 +249,14 @@ class Pipeline:
 
     def _stream(self, question: str, history: Sequence[tuple[str, str]], id: str | None, top_k: int | None,
                 retrieval: str | None, source: str | None, context: str | None,
-                follow_up: bool = False) -> Iterator[str | Answer]:
-        """`stream`; `follow_up`: the question is the second part of a two-part question, searched with the
-        first ("Why?" alone finds nothing)."""
+                follows: str = "") -> Iterator[str | Answer]:
+        """`stream`; `follows`: the first part of a two-part question whose second part this is (the last turn
+        of `history`): searched together with it ("Why?" alone finds nothing)."""
         t0 = time.perf_counter()
         question = check_question(question)
-        history = list(history)[-self.settings.history_turns:] if self.settings.history_turns else []
-        searched = f"{history[-1][0]} {question}" if follow_up and history else search_query(question, history)
+        keep = max(self.settings.history_turns, 1 if follows else 0)
+        history = list(history)[-keep:] if keep else []
+        searched = f"{follows} {question}" if follows else search_query(question, history)
         hits = self.retrieve(searched, top_k, retrieval, source)
         t_retrieved = time.perf_counter()
         timings = {"retrieve": (t_retrieved - t0) * 1000}
@@ -335,17 +336,20 @@ class Pipeline:
         which part the transcript does not answer, if one."""
         answers: list[Answer] = []
         turns = list(history)
+        started = []
         for part in parts:
             if answers:
                 yield "\n"
-            for event in self._stream(part, turns, *options, follow_up=bool(answers)):
+            started.append(time.perf_counter())
+            for event in self._stream(part, turns, *options, follows=parts[0] if answers else ""):
                 if isinstance(event, Answer):
                     answers.append(event)
                 else:
                     yield event
-            if not answers[-1].abstained:
-                turns.append((part, answers[-1].plain))
+            turns.append((part, answers[-1].plain))  # refused too: "his" in the second part still means who it asked
         timings.update({f"{k}_part{i}": v for i, a in enumerate(answers, 1) for k, v in a.timings_ms.items()})
+        if "first_token" in answers[0].timings_ms:
+            timings["first_token"] = (started[0] - t0) * 1000 + answers[0].timings_ms["first_token"]
         timings["total"] = (time.perf_counter() - t0) * 1000
         answered = [a for a in answers if not a.abstained]
         traces = [a.trace for a in answers if a.trace is not None]
@@ -360,12 +364,19 @@ class Pipeline:
                          reason=why, **base)
             return
         sentences, citations = [], []
+        at: dict[tuple, int] = {}  # a moment both parts cite is listed once
         for part, a in zip(parts, answers):
             if a.abstained:  # said, not left out: the reader asked it (what the model wrote for it is refused)
                 sentences.append(AnswerSentence(f"The transcript doesn't answer “{part}”", (), True))
                 continue
-            sentences += [replace(s, citations=tuple(i + len(citations) for i in s.citations)) for s in a.sentences]
-            citations += a.citations
+            index = []
+            for c in a.citations:
+                key = (c.source, c.seconds, c.text)
+                if key not in at:
+                    at[key] = len(citations)
+                    citations.append(c)
+                index.append(at[key])
+            sentences += [replace(s, citations=tuple(dict.fromkeys(index[i] for i in s.citations))) for s in a.sentences]
         missing = [p for p, a in zip(parts, answers) if a.abstained]
         yield Answer(text=render(sentences, citations), abstained=False, citations=tuple(citations),
                      sentences=tuple(sentences), raw=raw, timings_ms=timings, trace=trace,

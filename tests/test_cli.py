@@ -66,3 +66,27 @@ def test_batch_json_with_the_real_models(tmp_path):
     assert [r["id"] for r in rows] == ["g", "w"]
     assert "00:00:35" in [c["timestamp"] for c in rows[0]["citations"]]
     assert rows[1]["abstained"] is True
+
+
+def test_a_replayed_run_can_be_replayed_again(tmp_path, capsys):
+    """`eval --replay` writes every reply it fed into its own report: replaying that report gives the same
+    answers, a two-part question included."""
+    qa = tmp_path / "qa.jsonl"
+    qa.write_text(json.dumps({"id": "q29", "question": "Who is Mike Schreer, and what does his current firm back?",
+                              "answer": "A former Facebook CTO; Gigascale backs climate technology.",
+                              "timestamps": ["00:00:31", "00:00:35"], "answerable": True,
+                              "facts": ["facebook", "climate"]}) + "\n")
+    replies = ["Mike Schreer is the former CTO of Facebook.",
+               "His current firm invests in companies using technology to combat climate change."]
+    saved = tmp_path / "saved.json"
+    saved.write_text(json.dumps({"meta": {"model": "m"}, "results": {"whole": {"rows": [{"id": "q29",
+                                                                                        "replies": replies}]}}}))
+    first, second = tmp_path / "first", tmp_path / "second"
+    assert main(["eval", "--qa", str(qa), "--replay", str(saved), "--out", str(first)]) == 0
+    assert main(["eval", "--qa", str(qa), "--replay", str(first / "report.json"), "--out", str(second)]) == 0
+    capsys.readouterr()
+    a, b = (json.loads((d / "report.json").read_text()) for d in (first, second))
+    row_a, row_b = (next(iter(r["results"].values()))["rows"][0] for r in (a, b))
+    assert row_a["replies"] == replies and row_b["replies"] == replies
+    assert row_a["answer"] == row_b["answer"] and row_b["facts_right"] and "[00:00:35]" in row_b["answer"]
+    assert b["meta"]["model"] == "m (replayed)"

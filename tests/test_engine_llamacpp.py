@@ -46,7 +46,7 @@ def test_a_short_cached_prefix_is_kept_in_memory_and_answers_as_if_evaluated_alo
     check = yes_no_messages("Did Meta open-source Llama?", ["Meta open-sourced PyTorch and Llama."])
     tokens, n_prefix = llm.prompt_tokens(check, cached_prefix=1)
     assert 0 < n_prefix < len(tokens)
-    llm._states.clear()  # the check's instructions evaluated afresh
+    llm._short_states.clear()  # the check's instructions evaluated afresh
     fresh = "".join(llm.generate(check, cached_prefix=1))
     "".join(llm.generate(whole_messages(QUESTION, text), cached_prefix=1))  # the transcript in the context now
     counts = _counting_evals(llm, monkeypatch)

@@ -71,6 +71,10 @@ def test_a_two_part_question_is_asked_one_part_at_a_time(scripted_pipeline):
     assert second[-3]["content"] == "Who is Mike Schreer?" and "Gigascale" in second[-2]["content"]  # a follow-up
     assert not a.abstained and [c.timestamp for c in a.citations] == ["00:00:31", "00:00:35"]
     assert [s.citations for s in a.sentences] == [(0,), (1,)] and "climate change. [00:00:35]" in a.text
+    same = scripted_pipeline("His current venture, Gigascale, invests in companies fighting climate change.",
+                             context="whole").ask("What does Gigascale back, and what does it invest in?")
+    assert [c.timestamp for c in same.citations] == ["00:00:35"]  # a moment both parts cite is listed once
+    assert [s.citations for s in same.sentences] == [(0,), (0,)]
     # "What is the catch?" is about what the first part asked: its cited sentence is judged against both
     catch = scripted_pipeline(["CTOs consider specialized hardware for better performance or cost advantages.",
                                "The catch is that specializing in hardware requires predicting future algorithm trends."],
@@ -92,6 +96,14 @@ def test_a_two_part_question_keeps_the_part_the_transcript_answers(scripted_pipe
     assert refused.text.startswith("The transcript doesn't answer “What is the name of Mike Schreer's dog?”")
     assert "leasing" not in refused.text and [c.timestamp for c in refused.citations] == ["00:00:35"]
     assert refused.text.endswith("climate change. [00:00:35]")
+    # the second part follows the first even when the first is refused: "it" still means Gigascale there
+    p = scripted_pipeline(["NOT IN TRANSCRIPT", "Gigascale invests in companies fighting climate change."],
+                          context="whole")
+    later = p.ask("How much money has Gigascale raised, and what does it invest in?")
+    assert p.llm.prompts[1][-3:-1] == [{"role": "user", "content": "How much money has Gigascale raised?"},
+                                       {"role": "assistant", "content": ABSTAIN_TEXT}]
+    assert later.searched == "How much money has Gigascale raised, and what does it invest in?"
+    assert [c.timestamp for c in later.citations] == ["00:00:35"] and later.timings_ms["first_token"] > 0
     neither = scripted_pipeline("NOT IN TRANSCRIPT", context="whole").ask(question)
     assert neither.abstained and neither.text == ABSTAIN_TEXT and neither.citations == ()
 

@@ -82,6 +82,8 @@ class LlamaCppLLM:
         self._formatter = None
         self._model_id = ""
         self._states: OrderedDict[str, tuple[np.ndarray, bytes]] = OrderedDict()
+        self._short_states: OrderedDict[str, tuple[np.ndarray, bytes]] = OrderedDict()  # kept apart: they must
+        # not push a transcript's state out of memory
         self._exact = 0  # the context's first this many tokens were evaluated (or restored) as a prefix alone
         self._lock = threading.Lock()
         self.stats = {"prefix_evaluated": 0, "prefix_from_memory": 0, "prefix_from_disk": 0, "prefix_in_context": 0}
@@ -163,6 +165,7 @@ class LlamaCppLLM:
     def _restore(self, tokens: np.ndarray, state: bytes) -> None:
         llm = self._llm
         llm.reset()
+        self._exact = 0
         buf = (ctypes.c_uint8 * len(state)).from_buffer_copy(state)
         import llama_cpp
 
@@ -183,10 +186,11 @@ class LlamaCppLLM:
         return bytes(buf[: int(n)])
 
     def _remember(self, key: str, tokens: np.ndarray, state: bytes) -> None:
-        self._states[key] = (tokens, state)
-        self._states.move_to_end(key)
-        while len(self._states) > self.memory_states:
-            self._states.popitem(last=False)
+        states = self._states if len(tokens) >= MIN_STATE_TOKENS else self._short_states
+        states[key] = (tokens, state)
+        states.move_to_end(key)
+        while len(states) > self.memory_states:
+            states.popitem(last=False)
 
     def _state_path(self, key: str) -> Path | None:
         return self.state_dir / key if self.state_dir else None
@@ -266,7 +270,7 @@ class LlamaCppLLM:
             self.stats["prefix_in_context"] += 1
             return "context"
         key = self._key(prefix)
-        found = self._states.get(key)
+        found = (self._states if len(prefix) >= MIN_STATE_TOKENS else self._short_states).get(key)
         where = "memory"
         if found is None and save:
             found = self._load_from_disk(key)
@@ -313,13 +317,13 @@ class LlamaCppLLM:
             if len(tokens) + self.max_new_tokens > self.n_ctx:
                 raise ModelError(f"the prompt is {len(tokens)} tokens; with a {self.max_new_tokens}-token answer it "
                                  f"does not fit the {self.n_ctx}-token context (use --context retrieve)")
-            if n_prefix:
-                self.prepare(tokens[:n_prefix], save=n_prefix >= MIN_STATE_TOKENS)
-            else:
-                self._exact = 0
-            # reuse the prefix and nothing after it: the rest of the prompt is evaluated in one go
-            self._llm.n_tokens = n_prefix
             try:
+                if n_prefix:
+                    self.prepare(tokens[:n_prefix], save=n_prefix >= MIN_STATE_TOKENS)
+                else:
+                    self._exact = 0
+                # reuse the prefix and nothing after it: the rest of the prompt is evaluated in one go
+                self._llm.n_tokens = n_prefix
                 for chunk in self._llm.create_completion(tokens, max_tokens=self.max_new_tokens, temperature=0.0,
                                                          top_k=1, repeat_penalty=1.0, stream=True):
                     text = chunk["choices"][0]["text"]

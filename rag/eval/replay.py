@@ -48,7 +48,7 @@ class ReplayGenerator:
 
     def __init__(self, replies: dict[str, list[str]], name: str):
         self.replies = replies
-        self.name = f"{name} (replayed)"
+        self.name = name if name.endswith("(replayed)") else f"{name} (replayed)"
         self._turns: list[str] | None = None
 
     def select(self, id: str) -> None:

@@ -101,7 +101,8 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
         if item.answerable:
             row.update(retrieval_row(pipeline, item, searched, config.retrieval,
                                      answer.trace.hits if answer.trace else None))
-            text = "" if answer.abstained else " ".join(s.text for s in answer.sentences if s.supported)
+            # what the answer states and cites (not "The transcript doesn't answer …" of a two-part question)
+            text = "" if answer.abstained else " ".join(s.text for s in answer.sentences if s.supported and s.citations)
             row["token_f1"] = token_f1(text, item.answer)
             row["facts"] = list(item.facts)
             row["facts_right"] = facts_right(item.facts, text)
