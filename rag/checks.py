@@ -16,7 +16,7 @@ from itertools import islice
 from rag.answer import AnswerSentence, Citation
 from rag.citations import DraftSentence, content_words, stem, word_share
 from rag.embedder import Encode
-from rag.grounding import counts_what_was_asked, expected_kind, has_kind, restates, role_asked
+from rag.grounding import counts_what_was_asked, expected_kind, has_kind, kind_asked, only_names, restates, role_asked
 from rag.segments import Segment, segment_key
 
 _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
@@ -216,6 +216,10 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
     return bool(restated & content_words(" ".join(near)))
 
 
+# "What kind of company did he found?" — "Gigascale." (the pipeline asks once more for the kind)
+KIND_REFUSAL = "the question asks what kind of thing it is; the answer only names one"
+
+
 def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Sequence[Citation],
             passages: Sequence[Sequence[Segment]], by_topic: bool, encode: Encode, min_evidence_score: float,
             yes_no: bool = False, subject: bool = False, searched: str = "") -> str:
@@ -249,6 +253,8 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
     kind = expected_kind(question)
     if not has_kind(said, kind):
         return f"the question asks for a {kind}; the supported answer gives none"
+    if kind_asked(question) and only_names(said, question, content_words):
+        return KIND_REFUSAL
     role = role_asked(question)
     named = content_words(role) if role else set()
     if named and not named <= content_words(" ".join(c.text for c in citations)):  # whole words: "internet" is no interviewer

@@ -146,3 +146,33 @@ def role_asked(question: str) -> str | None:
     """
     m = _WHO_ROLE.match(question)
     return m.group(1) if m else None
+
+
+_KIND_OF = re.compile(r"\bwhat\s+(?:kind|type|sort)s?\s+of\s+([a-z][\w-]*)", re.I)
+
+
+def kind_asked(question: str) -> str | None:
+    """What a "what kind of X?" question asks the kind of ("company"), else None.
+
+    >>> kind_asked("What kind of company did he found?"), kind_asked("What types of chips does Meta buy?")
+    ('company', 'chips')
+    >>> kind_asked("Which company did he found?") is None
+    True
+    """
+    m = _KIND_OF.search(question)
+    return m.group(1) if m else None
+
+
+def only_names(answer: str, question: str, words) -> bool:
+    """Whether an answer adds nothing to its question's words but capitalised names ("Gigascale"): no kind.
+
+    `words` is the content-word function (rag.citations.content_words), passed in to keep this module pure.
+
+    >>> words = lambda t: {w.lower() for w in re.findall(r"[A-Za-z]+", t) if w.lower() not in {"the", "a", "of"}}
+    >>> only_names("Gigascale.", "What kind of company did he found?", words)
+    True
+    >>> only_names("He founded the venture capital firm Gigascale.", "What kind of company did he found?", words)
+    False
+    """
+    added = [w for w in re.findall(r"[A-Za-z][\w'’-]*", answer) if words(w) and not words(w) & words(question)]
+    return bool(added) and all(w[0].isupper() for w in added)

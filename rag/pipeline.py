@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
-from rag.checks import (is_yes_no, key_terms, mention_topic, mentioned_near, mentioning, needed, polarity, quoting,
+from rag.checks import (KIND_REFUSAL, is_yes_no, key_terms, mention_topic, mentioned_near, mentioning, needed, polarity, quoting,
                         refusal, said_about, settle_yes_no, verdict)
 from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
@@ -20,8 +20,8 @@ from rag.errors import QuestionError
 from rag.focus import about_whole, asks_overview, find_focus, keep_best, without_time
 from rag.grounding import restates
 from rag.parts import two_parts
-from rag.prompt import (NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_PARTS_ASK, OVERVIEW_POINTS, SUMMARY_QUESTION, as_asked,
-                        build_messages, number_sentences, whole_messages, yes_no_messages)
+from rag.prompt import (KIND_ASK, NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_PARTS_ASK, OVERVIEW_POINTS,
+                        SUMMARY_QUESTION, as_asked, build_messages, number_sentences, whole_messages, yes_no_messages)
 from rag.chunker import Hit
 from rag.retriever import Retriever
 from rag.segments import segment_key
@@ -290,15 +290,22 @@ class Pipeline:
             if focus.kind == "window" and asks_overview(question) and len(focus.sentences) >= 2 * OVERVIEW_POINTS:
                 passages = in_order_parts(focus.sentences, OVERVIEW_POINTS)
                 asked = f"{question} {OVERVIEW_PARTS_ASK}"
-            messages = build_messages(asked, passages, history, scope=focus.description)
+
+            def prompt(asked: str) -> list[dict]:
+                return build_messages(asked, passages, history, scope=focus.description)
         elif strategy == "whole":
             text, numbered = self.numbered(source)
             asked = {"summary": SUMMARY_QUESTION, "points": f"{question} {OVERVIEW_ASK}"}.get(whole_question, question)
-            messages = whole_messages(as_asked(asked, self._yes_no(question)), text, history)
             passages = tuple((seg,) for seg in numbered)
+
+            def prompt(asked: str) -> list[dict]:
+                return whole_messages(as_asked(asked, self._yes_no(question)), text, history)
         else:
-            passages = tuple(h.chunk.sentences for h in hits)
-            messages = build_messages(question, passages, history)
+            asked, passages = question, tuple(h.chunk.sentences for h in hits)
+
+            def prompt(asked: str) -> list[dict]:
+                return build_messages(asked, passages, history)
+        messages = prompt(asked)
         pieces: list[str] = []
         first = None
         for piece in self.llm.generate(messages, cached_prefix=1):
@@ -312,6 +319,12 @@ class Pipeline:
         timings["generate"] = (t_generated - t_retrieved) * 1000
         answer = self._finish(raw, Trace(strategy, tuple(hits), passages, ()), timings, base)
         answer.timings_ms["verify"] = (time.perf_counter() - t_generated) * 1000
+        if answer.reason == KIND_REFUSAL:  # "What kind of company?" — "Gigascale.": asked once more, for the kind
+            t_again = time.perf_counter()
+            again = "".join(self.llm.generate(prompt(f"{asked} {KIND_ASK}"), cached_prefix=1)).strip()
+            retry = self._finish(again, Trace(strategy, tuple(hits), passages, (), first_reply=raw), timings, base)
+            retry.timings_ms["kind_ask"] = (time.perf_counter() - t_again) * 1000
+            answer = retry if not retry.abstained else answer
         if look := self._second_look(answer, best, focus):
             t_look = time.perf_counter()
             passages = look

@@ -29,6 +29,8 @@ _POINTS = "one two three four five".split()[OVERVIEW_POINTS - 1]
 OVERVIEW_ASK = f"Give the main points, one short sentence each, at most {_POINTS}."
 # ... when the part is long enough to be shown as that many numbered passages, in order
 OVERVIEW_PARTS_ASK = "For each numbered passage, in order, say in one short sentence what the speaker says there, beginning with \"The speaker\"."
+# "What kind of company did he found?" answered with a name only is asked once more with this added
+KIND_ASK = "Answer with the kind, not a name."
 # "what is this about?", "summarize the talk": asked of the whole transcript as
 SUMMARY_QUESTION = f"What are the main points of the transcript? Give at most {_POINTS}, one short sentence each."
 # a question about what comes right before or after something is asked this of the sentences next to it

@@ -108,6 +108,21 @@ def test_a_two_part_question_keeps_the_part_the_transcript_answers(scripted_pipe
     assert neither.abstained and neither.text == ABSTAIN_TEXT and neither.citations == ()
 
 
+def test_a_kind_question_answered_with_a_name_only_is_asked_once_more_for_the_kind(scripted_pipeline):
+    from rag.checks import KIND_REFUSAL
+    from rag.prompt import KIND_ASK
+
+    question = "What kind of company did the former Facebook CTO go on to found?"
+    p = scripted_pipeline(["Gigascale", "A venture capital firm."], context="whole")
+    a = p.ask(question)
+    assert p.llm.prompts[1][-1]["content"] == f"Question: {question} {KIND_ASK}"
+    assert a.text == "A venture capital firm. [00:00:31]" and a.trace.first_reply == "Gigascale"
+    names = scripted_pipeline("Gigascale", context="whole").ask(question)
+    assert names.abstained and names.reason == KIND_REFUSAL
+    plain = scripted_pipeline("Gigascale", context="whole").ask("Which company did the former Facebook CTO found?")
+    assert plain.text == "Gigascale [00:00:31]"  # a name is what "which company" asks for
+
+
 def test_caption_text_gets_a_second_look_when_verification_refuses(settings, embedder):
     from rag.pipeline import Pipeline
     from tests.conftest import ROOT, ScriptedLLM
