@@ -8,6 +8,10 @@ answers both, and each part is verified and cited on its own.
 from __future__ import annotations
 
 import re
+from collections.abc import Sequence
+from dataclasses import replace
+
+from rag.answer import Answer, AnswerSentence, Citation
 
 _WH = r"(?:what|why|how|which|who|whom|whose|when|where)"
 _OPENS = re.compile(rf"^\W*(?:{_WH}|is|are|was|were|do|does|did|can|could|should|would|will|has|have|had)\b", re.I)
@@ -57,3 +61,33 @@ def two_parts(question: str) -> tuple[str, str] | None:
             and len(second[:aux.start()].split()) >= 2:  # "which model does …": a noun before the verb
         first = f"{first} {second[aux.start():]}"
     return f"{first.rstrip('?')}?", f"{second[0].upper()}{second[1:]}?"
+
+
+def joined(parts: Sequence[str], answers: Sequence[Answer]) -> tuple[tuple[AnswerSentence, ...], tuple[Citation, ...]]:
+    """The answers to the parts as one answer's (sentences, citations): each part's sentences in order, their
+    citations renumbered (a moment both parts cite is listed once); a refused part is said, not left out
+    (what the model wrote for it was refused, so none of it stays).
+
+    >>> cite = Citation("00:00:35", 35.0, "Talk", "Gigascale invests in climate technology.")
+    >>> said = Answer("q", "x", False, (cite,), (AnswerSentence("It backs climate tech.", (0,), True),))
+    >>> sentences, citations = joined(["Who is he?", "What does it back?"], [Answer("q", "-", True), said])
+    >>> [s.text for s in sentences], [s.citations for s in sentences], len(citations)
+    (["The transcript doesn't answer “Who is he?”", 'It backs climate tech.'], [(), (0,)], 1)
+    """
+    sentences: list[AnswerSentence] = []
+    citations: list[Citation] = []
+    at: dict[tuple, int] = {}
+    for part, answer in zip(parts, answers):
+        if answer.abstained:
+            sentences.append(AnswerSentence(f"The transcript doesn't answer “{part}”", (), True))
+            continue
+        index = []
+        for c in answer.citations:
+            key = (c.source, c.seconds, c.text)
+            if key not in at:
+                at[key] = len(citations)
+                citations.append(c)
+            index.append(at[key])
+        sentences += [replace(s, citations=tuple(dict.fromkeys(index[i] for i in s.citations)))
+                      for s in answer.sentences]
+    return tuple(sentences), tuple(citations)

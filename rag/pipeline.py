@@ -19,7 +19,7 @@ from rag.engines import Generator
 from rag.errors import QuestionError
 from rag.focus import about_whole, asks_overview, find_focus, keep_best, without_time
 from rag.grounding import restates
-from rag.parts import two_parts
+from rag.parts import joined, two_parts
 from rag.prompt import (KIND_ASK, NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_PARTS_ASK, OVERVIEW_POINTS,
                         SUMMARY_QUESTION, as_asked, build_messages, number_sentences, whole_messages, yes_no_messages)
 from rag.chunker import Hit
@@ -376,23 +376,10 @@ class Pipeline:
             yield Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings, trace=trace,
                          reason=why, **base)
             return
-        sentences, citations = [], []
-        at: dict[tuple, int] = {}  # a moment both parts cite is listed once
-        for part, a in zip(parts, answers):
-            if a.abstained:  # said, not left out: the reader asked it (what the model wrote for it is refused)
-                sentences.append(AnswerSentence(f"The transcript doesn't answer “{part}”", (), True))
-                continue
-            index = []
-            for c in a.citations:
-                key = (c.source, c.seconds, c.text)
-                if key not in at:
-                    at[key] = len(citations)
-                    citations.append(c)
-                index.append(at[key])
-            sentences += [replace(s, citations=tuple(dict.fromkeys(index[i] for i in s.citations))) for s in a.sentences]
+        sentences, citations = joined(parts, answers)
         missing = [p for p, a in zip(parts, answers) if a.abstained]
-        yield Answer(text=render(sentences, citations), abstained=False, citations=tuple(citations),
-                     sentences=tuple(sentences), raw=raw, timings_ms=timings, trace=trace,
+        yield Answer(text=render(sentences, citations), abstained=False, citations=citations,
+                     sentences=sentences, raw=raw, timings_ms=timings, trace=trace,
                      reason=f"the transcript does not answer: {missing[0]}" if missing else "", **base)
 
     def _second_look(self, answer: Answer, best: float, focus) -> tuple:
