@@ -317,12 +317,14 @@ class Pipeline:
         raw = "".join(pieces).strip()
         timings["first_token"] = ((first or t_generated) - t0) * 1000
         timings["generate"] = (t_generated - t_retrieved) * 1000
-        answer = self._finish(raw, Trace(strategy, tuple(hits), passages, ()), timings, base)
+        answer = self._finish(raw, Trace(strategy, tuple(hits), passages, ()), timings, base,
+                              whole_question=whole_question)
         answer.timings_ms["verify"] = (time.perf_counter() - t_generated) * 1000
         if answer.reason == KIND_REFUSAL:  # "What kind of company?" — "Gigascale.": asked once more, for the kind
             t_again = time.perf_counter()
             again = "".join(self.llm.generate(prompt(f"{asked} {KIND_ASK}"), cached_prefix=1)).strip()
-            retry = self._finish(again, Trace(strategy, tuple(hits), passages, (), first_reply=raw), timings, base)
+            retry = self._finish(again, Trace(strategy, tuple(hits), passages, (), first_reply=raw), timings, base,
+                                 whole_question=whole_question)
             retry.timings_ms["kind_ask"] = (time.perf_counter() - t_again) * 1000
             answer = retry if not retry.abstained else answer
         if look := self._second_look(answer, best, focus):
@@ -553,8 +555,10 @@ class Pipeline:
         """The support threshold: lower when every sentence shown comes from captions or speech recognition."""
         return self.settings.caption_support_threshold if self._captions_only(trace) else self.settings.support_threshold
 
-    def _finish(self, raw: str, trace: Trace, timings: dict, base: dict, subject: bool = False) -> Answer:
-        """Verify the raw reply and decide whether to answer or abstain (`subject`: see `rag.checks.refusal`)."""
+    def _finish(self, raw: str, trace: Trace, timings: dict, base: dict, subject: bool = False,
+                whole_question: str | None = None) -> Answer:
+        """Verify the raw reply and decide whether to answer or abstain (`subject`: see `rag.checks.refusal`;
+        `whole_question`: what `rag.focus.about_whole` made of a question read against the whole transcript)."""
         if not raw or says_dont_know(raw):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings, trace=trace,
                           reason="the model found no answer in the transcript", **base)
@@ -564,7 +568,6 @@ class Pipeline:
         threshold = self._threshold(trace)
         sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, threshold,
                                       question=question)
-        whole_question = about_whole(question) if trace.context == "whole" else None
         # an overview ("what is discussed around minute 13?", "summarize the talk") is asked for its main points
         overview = whole_question in ("summary", "points") or (trace.context == "focus" and asks_overview(question))
         most = OVERVIEW_POINTS if overview else None
