@@ -81,17 +81,22 @@ def key_terms(question: str, sentences: Sequence[Segment]) -> frozenset[str]:
     return frozenset(w for w, n in counts.items() if n == fewest)
 
 
+def around(sentences: Sequence[Segment], positions: Sequence[int]) -> list[int]:
+    """The positions given and those next to them, within the same transcript, in order.
+
+    >>> talk = [Segment("a", 0, "x"), Segment("a", 5, "y"), Segment("b", 0, "z")]
+    >>> around(talk, [1]), around(talk, [2])
+    ([0, 1], [2])
+    """
+    return sorted({j for i in positions for j in (i - 1, i, i + 1)
+                   if 0 <= j < len(sentences) and sentences[j].source == sentences[i].source})
+
+
 def mentioned_near(terms: frozenset[str], citations: Sequence[Citation], sentences: Sequence[Segment]) -> bool:
     """Whether a cited sentence, or a sentence next to one, holds one of `terms` (stems)."""
     where = {s.key: i for i, s in enumerate(sentences)}
-    for c in citations:
-        i = where.get(segment_key(c.source, c.seconds, c.text))
-        if i is None:
-            continue
-        for j in range(max(0, i - 1), min(len(sentences), i + 2)):
-            if sentences[j].source == c.source and terms & content_words(sentences[j].text):
-                return True
-    return False
+    cited = [where[k] for c in citations if (k := segment_key(c.source, c.seconds, c.text)) in where]
+    return any(terms & content_words(sentences[j].text) for j in around(sentences, cited))
 
 
 def quoting(said: str, texts: Sequence[str]) -> str:

@@ -286,6 +286,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
 
     from rag.errors import EvalError
     from rag.eval.gold import load_gold
+    from rag.eval.replay import RecordingGenerator
     from rag.eval.report import summary_table, write_reports
     from rag.eval.runner import EvalConfig, compare_configs, evaluate, summarize
     from rag.pipeline import Pipeline
@@ -296,7 +297,7 @@ def cmd_eval(args: argparse.Namespace) -> int:
     if args.replay and args.compare:
         raise EvalError("--replay re-scores one saved run; it cannot be combined with --compare")
     if args.replay:
-        from rag.eval.replay import RecordingGenerator, ReplayGenerator, load_run
+        from rag.eval.replay import ReplayGenerator, load_run
 
         model, run, replies = load_run(args.replay)
         replay = ReplayGenerator(replies, model)
@@ -306,7 +307,6 @@ def cmd_eval(args: argparse.Namespace) -> int:
         default = EvalConfig(settings.retrieval, settings.top_k, "whole" if run == "whole" else "retrieve")
     else:
         from rag.engines import make_generator
-        from rag.eval.replay import RecordingGenerator
 
         recorder = RecordingGenerator(make_generator(settings))
         pipeline = Pipeline(settings, llm=recorder).load()

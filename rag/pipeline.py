@@ -11,7 +11,7 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
-from rag.checks import (KIND_REFUSAL, is_yes_no, key_terms, mention_topic, mentioned_near, mentioning, needed, polarity, quoting,
+from rag.checks import (KIND_REFUSAL, around, is_yes_no, key_terms, mention_topic, mentioned_near, mentioning, needed, polarity, quoting,
                         refusal, said_about, settle_yes_no, verdict)
 from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
@@ -284,12 +284,15 @@ class Pipeline:
         if focus:  # a time, neighbour or speaker question: only the sentences it is about
             passages = tuple((seg,) for seg in focus.sentences)
             # "what comes right before X?" is about place, not topic: ask what that place says; "what is discussed
-            # around minute 13?" asks for all of the window, not its first sentence
-            asked = (NEIGHBOUR_QUESTION if focus.kind in ("after", "before")
-                     else f"{question} {OVERVIEW_ASK}" if focus.kind == "window" and asks_overview(question) else question)
-            if focus.kind == "window" and asks_overview(question) and len(focus.sentences) >= 2 * OVERVIEW_POINTS:
+            # around minute 13?" asks for all of the window, not its first sentence (a long window in three parts)
+            overview = focus.kind == "window" and asks_overview(question)
+            if focus.kind in ("after", "before"):
+                asked = NEIGHBOUR_QUESTION
+            elif overview and len(focus.sentences) >= 2 * OVERVIEW_POINTS:
                 passages = in_order_parts(focus.sentences, OVERVIEW_POINTS)
                 asked = f"{question} {OVERVIEW_PARTS_ASK}"
+            else:
+                asked = f"{question} {OVERVIEW_ASK}" if overview else question
 
             def prompt(asked: str) -> list[dict]:
                 return build_messages(asked, passages, history, scope=focus.description)
@@ -413,11 +416,8 @@ class Pipeline:
         if topic := said_about(answer.question):  # "what did he say about beating Nvidia?": where he does
             order = [p[0] for p in trace.passages]  # the whole transcript(s) the model read, in order
             at = {s.key: i for i, s in enumerate(order)}
-            around = sorted({j for s in mentioning(topic, order, TOPIC_LOOK)
-                             for j in (at[s.key] - 1, at[s.key], at[s.key] + 1)
-                             if 0 <= j < len(order) and order[j].source == s.source})
-            if around:
-                return tuple((order[j],) for j in around)
+            if near := around(order, [at[s.key] for s in mentioning(topic, order, TOPIC_LOOK)]):
+                return tuple((order[j],) for j in near)
         if best < self.settings.min_retrieval_score:
             return ()
         if trace.drafts == ():  # the model itself found nothing
@@ -449,45 +449,42 @@ class Pipeline:
         terms = key_terms(answer.question, shown)
         if terms and not mentioned_near(terms, answer.citations, shown):
             return self._key_term_verdict(answer, terms, shown)
-        t0 = time.perf_counter()
-        evidence = list(dict.fromkeys(c.text for c in answer.citations))
-        reply, said = yes_no_verdict(self.llm, answer.question, evidence)
+        answer, said = self._checked(answer, list(dict.fromkeys(c.text for c in answer.citations)))
         sentences, citations = settle_yes_no(answer.sentences, answer.citations, said)
-        timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
-        trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
         own = next((polarity(s.text) for s in answer.sentences if s.supported), None)
         why = ""
         if said is None and restates(" ".join(s.text for s in sentences if s.supported), answer.question,
                                      content_words):
             why = "the answer only restates the yes/no question, and its sentences give no verdict"
-        elif own is not None and said is not None and own != said and not self._found_by_search(citations, trace):
+        elif own is not None and said is not None and own != said and not self._found_by_search(citations,
+                                                                                                 answer.trace):
             why = ("the answer's yes or no contradicts its cited sentences, and those are not what search finds "
                    "for the question")
         if why:
-            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), timings_ms=timings, trace=trace,
-                           reason=why)
-        return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations,
-                       timings_ms=timings, trace=trace)
+            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), reason=why)
+        return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations)
+
+    def _checked(self, answer: Answer, evidence: Sequence[str]) -> tuple[Answer, str | None]:
+        """The yes/no check of `evidence` (`yes_no_verdict`): the answer carrying the check's reply and time,
+        and the verdict ("yes", "no" or None)."""
+        t0 = time.perf_counter()
+        reply, said = yes_no_verdict(self.llm, answer.question, evidence)
+        timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
+        trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
+        return replace(answer, timings_ms=timings, trace=trace), said
 
     def _key_term_verdict(self, answer: Answer, terms: frozenset[str], shown: Sequence) -> Answer:
         """A yes/no answer cited to sentences that do not mention what the question is about ("Does the agentic
         system need memory?" — "Yes", cited to "any agentic AI system will have one or more agents"): the
         verdict of the sentence closest to the question among those that do, quoted; a refusal when that
         gives no yes or no."""
-        found = [s for s in shown if terms & content_words(s.text)]
-        vectors = self.embedder.encode_cached([answer.question] + [s.text for s in found])
-        closeness = vectors[1:] @ vectors[0]
-        best = int(np.argmax(closeness))
-        t0 = time.perf_counter()
-        reply, said = yes_no_verdict(self.llm, answer.question, [found[best].text])
-        timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
-        trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
-        answer = replace(answer, timings_ms=timings, trace=trace)
+        sentence, closeness = self._closest(answer.question, [s for s in shown if terms & content_words(s.text)])
+        answer, said = self._checked(answer, [sentence.text])
         if said is None:
             return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(),
                            reason=f"the answer's sentences do not mention {'/'.join(sorted(terms))}, what the "
                                   "question is about, and the closest sentence that does gives no yes or no")
-        return self._quoting(answer, said, [found[best]], float(closeness[best]))
+        return self._quoting(answer, said, [sentence], closeness)
 
     def _closest_verdict(self, answer: Answer) -> Answer:
         """A yes/no question the model found no answer to: when one sentence of the passages search found is
@@ -502,21 +499,19 @@ class Pipeline:
                       if not seg.is_heading}.values()) if answer.trace else []
         if not found:
             return answer
-        vectors = self.embedder.encode_cached([answer.question] + [s.text for s in found])
-        closeness = vectors[1:] @ vectors[0]
-        best = int(np.argmax(closeness))
-        sentence = found[best]
-        if (float(closeness[best]) < self.settings.yes_no_min_cosine
+        sentence, closeness = self._closest(answer.question, found)
+        if (closeness < self.settings.yes_no_min_cosine
                 or lexical_support(answer.question, sentence.text) < self.settings.yes_no_min_words):
             return answer
-        t0 = time.perf_counter()
-        reply, said = yes_no_verdict(self.llm, answer.question, [sentence.text])
-        timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
-        trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
-        if said is None:
-            return replace(answer, timings_ms=timings, trace=trace)
-        return self._quoting(replace(answer, timings_ms=timings, trace=trace), said, [sentence],
-                             float(closeness[best]))
+        answer, said = self._checked(answer, [sentence.text])
+        return answer if said is None else self._quoting(answer, said, [sentence], closeness)
+
+    def _closest(self, question: str, sentences: Sequence) -> tuple:
+        """The sentence closest in meaning to the question, and its cosine."""
+        vectors = self.embedder.encode_cached([question] + [s.text for s in sentences])
+        closeness = vectors[1:] @ vectors[0]
+        best = int(np.argmax(closeness))
+        return sentences[best], float(closeness[best])
 
     @staticmethod
     def _mentioned(answer: Answer, found: Sequence) -> Answer:

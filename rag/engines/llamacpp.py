@@ -185,8 +185,12 @@ class LlamaCppLLM:
         n = llama_cpp.llama_state_get_data(llm._ctx.ctx, buf, size)
         return bytes(buf[: int(n)])
 
+    def _memory(self, n_tokens: int) -> OrderedDict:
+        """Where a prefix state of `n_tokens` is kept in memory: a short one apart from the transcripts'."""
+        return self._states if n_tokens >= MIN_STATE_TOKENS else self._short_states
+
     def _remember(self, key: str, tokens: np.ndarray, state: bytes) -> None:
-        states = self._states if len(tokens) >= MIN_STATE_TOKENS else self._short_states
+        states = self._memory(len(tokens))
         states[key] = (tokens, state)
         states.move_to_end(key)
         while len(states) > self.memory_states:
@@ -270,7 +274,7 @@ class LlamaCppLLM:
             self.stats["prefix_in_context"] += 1
             return "context"
         key = self._key(prefix)
-        found = (self._states if len(prefix) >= MIN_STATE_TOKENS else self._short_states).get(key)
+        found = self._memory(len(prefix)).get(key)
         where = "memory"
         if found is None and save:
             found = self._load_from_disk(key)
@@ -294,9 +298,8 @@ class LlamaCppLLM:
         """Empty the context and evaluate `prefix` on its own."""
         self._llm.reset()
         self._exact = 0
-        if prefix:
-            self._llm.eval(prefix)
-            self._exact = len(prefix)
+        self._llm.eval(prefix)
+        self._exact = len(prefix)
 
     def warm(self, messages: list[dict], cached_prefix: int) -> str:
         """Compute (or restore) the prefix state of `messages` now, before the first question."""
