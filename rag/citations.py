@@ -50,6 +50,9 @@ ATTRIBUTION_RE = re.compile(
     r"^(?:according to [^,]{1,60},\s*|(?:the |this |in this )?(?:presenter|speaker|guest|host|transcript|video|"
     r"part of the transcript|he|she|they|mike|[A-Z]\w+)\b[^.,;]{0,40}?\b(?:says?|said|mentions?|notes?|"
     r"explains?|states?|wraps up by saying|points out|describes?)\s+(?:that\s+)?)", re.I)
+# A claim that opens with a pronoun and has fewer content words than this is read with its question (`claim_text`).
+SHORT_CLAIM_WORDS = 7
+PRONOUN_SUBJECT_RE = re.compile(r"^(?:it|they|this|these)\b(?!-)", re.I)
 WINDOW_CHARS = 240  # short caption sentences are checked three at a time, up to this length
 
 
@@ -125,17 +128,35 @@ def content_words(text: str) -> set[str]:
     return {stem(w) for w in tokenize(text) if w not in STOPWORDS}
 
 
+_VOICED = str.maketrans("gcqdbvz", "kkktpfs")
+
+
+@lru_cache(maxsize=65536)
+def sound(word: str) -> str:
+    """A short word's key with voiced and unvoiced consonants merged after its first letter: speech
+    recognition mishears a final consonant ("rack" for "RAG").
+
+    >>> sound("rag") == sound("rack"), sound("rag") == sound("rich"), sound("cost") == sound("cast")
+    (True, False, False)
+    """
+    body = re.sub(r"(.)\1+", r"\1", word[1:].replace("ck", "k").replace("ch", "x").replace("sh", "x").translate(_VOICED))
+    return word[:1] + body
+
+
 def word_share(words: set[str], evidence: str) -> float:
     """Share of (stemmed content) `words` found in the evidence (0 when there are none).
 
-    A word also counts when an evidence word of five letters or more shares its first five: speech
-    recognition mishears endings ("chatboard" for "chatbot").
+    Speech recognition mishears endings, so a word also counts when an evidence word of five letters or
+    more shares its first five ("chatboard" for "chatbot"), and a word of three or four letters when an
+    evidence word of that size sounds alike (see `sound`: "rack" for "RAG").
     """
     if not words:
         return 0.0
     found = content_words(evidence)
     prefixes = {w[:5] for w in found if len(w) >= 5}
-    return sum(w in found or (len(w) >= 5 and w[:5] in prefixes) for w in words) / len(words)
+    sounds = {sound(w) for w in found if 3 <= len(w) <= 4}
+    return sum(w in found or (len(w) >= 5 and w[:5] in prefixes) or (3 <= len(w) <= 4 and sound(w) in sounds)
+               for w in words) / len(words)
 
 
 def lexical_support(claim: str, evidence: str) -> float:
@@ -222,13 +243,19 @@ def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode: Encod
 
 
 def claim_text(sentence: str, question: str) -> str:
-    """What is checked against the evidence: a terse answer ("Python.") is read with its question.
+    """What is checked against the evidence: a terse answer ("Python.") is read with its question, and so is a
+    short one whose subject is a pronoun ("It falls under the category of a workflow.": "it" is what was asked).
 
     >>> claim_text("Python.", "What is his favourite language?")
     'What is his favourite language? Python.'
+    >>> claim_text("It falls under the category of a workflow.", "Where does the chatbot fall?")
+    'Where does the chatbot fall? It falls under the category of a workflow.'
     """
     sentence = strip_attribution(sentence)
-    return sentence if len(content_words(sentence)) >= 4 or not question else f"{question} {sentence}"
+    words = len(content_words(sentence))
+    if question and (words < 4 or (words < SHORT_CLAIM_WORDS and PRONOUN_SUBJECT_RE.match(sentence))):
+        return f"{question} {sentence}"
+    return sentence
 
 
 def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:

@@ -129,6 +129,24 @@ def test_a_terse_answer_to_a_question_in_other_words_is_supported(embedder):
 
 
 
+def test_a_short_word_misheard_by_speech_recognition_still_counts():
+    assert lexical_support("a RAG based chatbot", "this rack based chatboard") == 1.0
+    assert lexical_support("a RAG based chatbot", "this rich based chatboard") == pytest.approx(2 / 3)
+
+
+def test_a_pronoun_led_answer_is_read_with_its_question_on_misheard_captions(embedder):
+    question = "Under that classification, where does the RAG-based HR chatbot fall?"
+    said = [(Segment("captions", 50, "Anthropic has this document on building effective agents and they categorize these AI "
+                     "applications into two categories workflows and agents."),),
+            (Segment("captions", 60, "This rack based chatboard is actually a workflow."),),
+            (Segment("captions", 63, "It is not agentic."),)]
+    draft = [DraftSentence("It falls under the category of a workflow.", ())]
+    sentences, cites = verify(draft, said, embedder.encode, 0.48, question=question)
+    assert sentences[0].supported and "00:01:00" in [c.timestamp for c in cites]
+    sentences, _ = verify(draft, said, embedder.encode, 0.48)  # without the question "it" is anything
+    assert not sentences[0].supported
+
+
 def test_a_sentence_that_supports_a_claim_less_well_is_not_cited_beside_the_best(settings, embedder):
     from rag.pipeline import Pipeline
     from tests.conftest import ROOT, ScriptedLLM
