@@ -16,7 +16,8 @@ from itertools import islice
 from rag.answer import AnswerSentence, Citation
 from rag.citations import DraftSentence, content_words, stem, word_share
 from rag.embedder import Encode
-from rag.grounding import counts_what_was_asked, expected_kind, has_kind, kind_asked, only_names, restates, role_asked
+from rag.grounding import (counts_what_was_asked, expected_kind, has_kind, kind_asked, noun_asked, only_names, restates,
+                            role_asked)
 from rag.segments import Segment, segment_key
 
 _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
@@ -92,11 +93,21 @@ def around(sentences: Sequence[Segment], positions: Sequence[int]) -> list[int]:
                    if 0 <= j < len(sentences) and sentences[j].source == sentences[i].source})
 
 
-def mentioned_near(terms: frozenset[str], citations: Sequence[Citation], sentences: Sequence[Segment]) -> bool:
-    """Whether a cited sentence, or a sentence next to one, holds one of `terms` (stems)."""
+def near_cited(citations: Sequence[Citation], sentences: Sequence[Segment]) -> list[Segment]:
+    """The cited sentences and the sentences next to them (within one transcript), in order.
+
+    >>> talk = [Segment("a", 0, "x"), Segment("a", 5, "y"), Segment("a", 9, "z"), Segment("b", 0, "w")]
+    >>> [s.text for s in near_cited([Citation("00:00:09", 9.0, "a", "z")], talk)]
+    ['y', 'z']
+    """
     where = {s.key: i for i, s in enumerate(sentences)}
     cited = [where[k] for c in citations if (k := segment_key(c.source, c.seconds, c.text)) in where]
-    return any(terms & content_words(sentences[j].text) for j in around(sentences, cited))
+    return [sentences[j] for j in around(sentences, cited)]
+
+
+def mentioned_near(terms: frozenset[str], citations: Sequence[Citation], sentences: Sequence[Segment]) -> bool:
+    """Whether a cited sentence, or a sentence next to one, holds one of `terms` (stems)."""
+    return any(terms & content_words(s.text) for s in near_cited(citations, sentences))
 
 
 def quoting(said: str, texts: Sequence[str]) -> str:
@@ -211,14 +222,19 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
     restated = content_words(said) & content_words(question)
     if len(restated) < 2:
         return True
-    flat = [seg for p in passages for seg in p]
-    where = {seg.key: i for i, seg in enumerate(flat)}
-    near = set()
-    for c in citations:
-        i = where.get(segment_key(c.source, c.seconds, c.text))
-        if i is not None:
-            near |= {flat[j].text for j in range(max(0, i - 1), min(len(flat), i + 2))}
-    return bool(restated & content_words(" ".join(near)))
+    near = near_cited(citations, [seg for p in passages for seg in p])
+    return bool(restated & content_words(" ".join(s.text for s in near)))
+
+
+def says_what_was_asked(noun: str, said: str, citations: Sequence[Citation],
+                        passages: Sequence[Sequence[Segment]]) -> bool:
+    """Whether an answer to "which X?" is about an X: the answer, a cited sentence or a neighbour of one says X
+    ("What rating did analysts give?" — "The report had key statistics" says no rating). A terse answer ("Nvidia"
+    for "Which company …?") names the thing without its kind, so X need only occur in what the model read."""
+    wanted = content_words(noun)
+    shown = [seg for p in passages for seg in p]
+    scope = shown if len(content_words(said)) < 4 else near_cited(citations, shown)
+    return word_share(wanted, said) > 0 or any(word_share(wanted, s.text) > 0 for s in scope)
 
 
 # "What kind of company did he found?" — "Gigascale." (the pipeline asks once more for the kind)
@@ -260,6 +276,9 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         return f"the question asks for a {kind}; the supported answer gives none"
     if kind_asked(question) and only_names(said, question, content_words):
         return KIND_REFUSAL
+    noun = noun_asked(question)
+    if noun and not says_what_was_asked(noun, said, citations, passages):
+        return f"the question asks which {noun}; neither the answer nor the sentences it rests on speak of one"
     role = role_asked(question)
     named = content_words(role) if role else set()
     if named and not named <= content_words(" ".join(c.text for c in citations)):  # whole words: "internet" is no interviewer

@@ -163,6 +163,37 @@ def kind_asked(question: str) -> str | None:
     return m.group(1) if m else None
 
 
+_AUX = r"(?:does|did|do|is|are|was|were|has|have|had|can|could|will|would|should|might|may|must)"
+_WHICH_NOUN = re.compile(rf"^\W*(?:which|what)\s+(?!{_AUX}\b)((?:[\w'’-]+\s+){{0,4}}?[\w'’-]+)\s+{_AUX}\b", re.I)
+# nouns that ask for a wording, a part or a value, not for a thing the transcript would call by that noun
+_NOT_A_THING = frozenset("""
+part parts kind kinds type types sort sorts aspect aspects one ones thing things phrase phrases word words term terms
+expression expressions name names quote quotes year years time times date dates day days month months age number
+numbers amount amounts percent percentage share size price cost
+""".split())
+
+
+def noun_asked(question: str) -> str | None:
+    """The thing a "which X …?" or "what X did …?" question asks to be named ("vendor"), else None.
+
+    The answer must be about an X: the answer, or the sentences it rests on, must say X (see `rag.checks.refusal`).
+
+    >>> noun_asked("Which HR management system vendor does his company use?"), noun_asked("What rating did analysts give?")
+    ('vendor', 'rating')
+    >>> noun_asked("Which two example projects does he point to?"), noun_asked("Which kinds of tasks does it handle?")
+    ('projects', None)
+    >>> noun_asked("What does he say?"), noun_asked("What year did he start?"), noun_asked("What phrase does he use?")
+    (None, None, None)
+    """
+    m = _WHICH_NOUN.match(question)
+    if not m:
+        return None
+    words = m.group(1).split()
+    lowered = [w.lower() for w in words]
+    head = words[lowered.index("of") - 1] if "of" in lowered[1:] else words[-1]
+    return None if head.lower() in _NOT_A_THING or not head.isalpha() else head
+
+
 def only_names(answer: str, question: str, words) -> bool:
     """Whether an answer adds nothing to its question's words but capitalised names ("Gigascale"): no kind.
 

@@ -1,7 +1,7 @@
 """The checks that a verified answer answers the question (pure logic; the support check has its own tests)."""
 
 from rag.answer import AnswerSentence, Citation
-from rag.checks import is_yes_no, refusal, settle_yes_no, topic_grounded, verdict
+from rag.checks import is_yes_no, refusal, says_what_was_asked, settle_yes_no, topic_grounded, verdict
 from rag.segments import Segment
 
 TRIP = [(Segment("talk", 431, "You might have a travel assistant where you can book a 7-day trip to London."),),
@@ -76,3 +76,21 @@ def test_who_is_the_role_needs_a_sentence_naming_that_role():
     reason = refusal("Who is the interviewer?", answer, [mike], [], False, None, 0.2)
     assert reason == "the question asks who the interviewer is; the sentences the answer rests on name no interviewer"
     assert refusal("Who was the CTO?", answer, [cto], [], False, None, 0.2) == ""
+
+
+def test_an_answer_to_which_x_must_speak_of_an_x():
+    question = "Which database does the travel assistant use?"
+    api = (Segment("talk", 470, "In this system, I might have integrated an AccuWeather API for weather."),)
+    shown = TRIP + [api]
+    said = "The travel assistant uses the AccuWeather API for weather."
+    assert not says_what_was_asked("database", said, [cite(api[0])], shown)
+    reason = refusal(question, (AnswerSentence(said, (0,), True),), [cite(api[0])], shown, False, None, 0.2)
+    assert reason == "the question asks which database; neither the answer nor the sentences it rests on speak of one"
+    # the kind said by the answer, by a cited sentence or by its neighbour
+    assert says_what_was_asked("API", said, [cite(api[0])], shown)
+    money = "The trip has some limits on the money spent."
+    assert says_what_was_asked("constraints", money, [cite(TRIP[2][0])], TRIP)  # beside the cited sentence
+    assert not says_what_was_asked("constraints", money, [cite(TRIP[1][0])], TRIP)
+    # a terse name needs its kind only somewhere in what the model read
+    assert says_what_was_asked("trip", "London.", [cite(TRIP[1][0])], TRIP)
+    assert not says_what_was_asked("vendor", "London.", [cite(TRIP[0][0])], TRIP)
