@@ -109,14 +109,29 @@ def _stemmer():
     return snowballstemmer.stemmer("english")
 
 
+# irregular verb forms, which no stemmer joins to their verb ("kept" / "keep")
+_IRREGULAR = dict(pair.split(":") for pair in """
+kept:keep left:leave went:go gone:go made:make took:take taken:take gave:give given:give began:begin begun:begin
+wrote:write written:write built:build bought:buy brought:bring thought:think told:tell led:lead ran:run
+saw:see seen:see knew:know known:know grew:grow grown:grow held:hold paid:pay sold:sell sent:send spent:spend
+felt:feel met:meet won:win lost:lose chose:choose chosen:choose showed:show shown:show drove:drive driven:drive
+rose:rise risen:rise fell:fall fallen:fall became:become came:come got:get gotten:get ate:eat taught:teach
+caught:catch fought:fight sought:seek understood:understand stood:stand spoke:speak spoken:speak broke:break
+broken:break meant:mean heard:hear
+""".split())
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
-    """The Snowball (Porter2) English stem: making/make → make, companies/company → compani.
+    """The Snowball (Porter2) English stem: making/make → make, companies/company → compani; an irregular verb
+    form is stemmed as its verb (kept → keep).
 
     >>> [stem(w) for w in ("making", "make", "buying", "buy", "companies", "company", "carefully", "careful")]
     ['make', 'make', 'buy', 'buy', 'compani', 'compani', 'care', 'care']
+    >>> stem("kept") == stem("keep"), stem("left") == stem("leaving")
+    (True, True)
     """
-    return _stemmer().stemWord(word)
+    return _stemmer().stemWord(_IRREGULAR.get(word, word))
 
 
 def content_words(text: str) -> set[str]:
