@@ -48,9 +48,14 @@ _LINK = r"(?:about|on|of|where|when|that|in which)"
 _TOLD = (r"(?:he|she|they|the\s+(?:speaker|presenter|host|guest))\s+(?:talks?\s+about|talked\s+about|speaks?\s+about|"
          r"spoke\s+about|mentions?|mentioned|discusses|discussed|is\s+done\s+with|was\s+done\s+with|finishes\s+with|"
          r"finished\s+with)")  # "after he mentions X": the anchor is X
+# "what does he talk about after X?": a verb of speaking before "after" makes X a point in the talk, not an event
+_SPOKEN = (r"(?:say|says|said|talks?\s+about|talked\s+about|speaks?\s+about|discuss|discusses|discussed|covers?|covered|"
+           r"mentions?|mentioned|(?:is|are|was|were)\s+(?:said|discussed|covered|mentioned))")
 _NEIGHBOUR = re.compile(
     rf"\b(?:(?:(?P<close>right|just|immediately|directly)|next,?)\s+(?P<near>after|before)|(?P<dir>after|before)\s+the\s+{_PART}"
-    rf"|(?P<told>after|before)\s+{_TOLD})\s+(?P<anchor>.+?)\s*\??\s*$", re.I)
+    rf"|(?P<told>after|before)\s+{_TOLD}|{_SPOKEN}\s+(?P<spoken>after|before))"
+    rf"\s+(?P<anchor>.+?)\s*\??\s*$", re.I)
+_GERUND = re.compile(r"^(?:mentioning|discussing|talking\s+about|covering|explaining|describing)\s+", re.I)
 _ANCHOR_NOISE = re.compile(rf"^(?:the\s+)?(?:{_PART}\s+)?(?:{_LINK}\s+)?", re.I)
 _SPEAKER = re.compile(r"\b(?i:what|how)\s+(?i:did|does|do)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)\s+(?:say|think|mention|tell|"
                       r"explain|describe|argue|suggest|propose|want)\b|\b(?i:according to)\s+([A-Z][\w'’-]*(?:\s+[A-Z][\w'’-]*)?)")
@@ -224,20 +229,26 @@ def neighbour_request(question: str) -> tuple[str, str, int] | None:
     ('after', 'Gigascale', 2)
     >>> neighbour_request("What does he say next, after the Nvidia quote?")
     ('after', 'Nvidia quote', 2)
+    >>> neighbour_request("What does he talk about after Zapier?"), neighbour_request("What was said before the FAIR part?")
+    (('after', 'Zapier', 2), ('before', 'FAIR part', 2))
+    >>> neighbour_request("What does he say right after mentioning Zapier?")
+    ('after', 'Zapier', 1)
     >>> neighbour_request("What did Meta do after leasing data centers?") is None
+    True
+    >>> neighbour_request("What preceded the creation of FAIR?") is None  # an event before an event, not a place in the talk
     True
     """
     m = _NEIGHBOUR.search(question)
     if not m:
         return None
-    direction = (m["near"] or m["dir"] or m["told"]).lower()
+    direction = (m["near"] or m["dir"] or m["told"] or m["spoken"]).lower()
     close = bool(m["close"])
     anchor = m["anchor"].strip()
     if m["dir"]:  # "after the part about X": the noun was matched already
         anchor = re.sub(rf"^{_LINK}\s+", "", anchor, flags=re.I)
-    elif m["near"]:
+    elif m["near"] or m["spoken"]:
         anchor = re.sub(rf"^{_TOLD}\s+", "", anchor, flags=re.I)
-        anchor = _ANCHOR_NOISE.sub("", anchor).strip() or anchor
+        anchor = _ANCHOR_NOISE.sub("", _GERUND.sub("", anchor)).strip() or anchor
     anchor = re.sub(r"^the\s+", "", anchor, flags=re.I)
     return (direction, anchor, 1 if close else 2) if anchor else None
 
