@@ -14,7 +14,7 @@ from dataclasses import replace
 from itertools import islice
 
 from rag.answer import AnswerSentence, Citation
-from rag.citations import DraftSentence, content_words, stem, word_share
+from rag.citations import DraftSentence, content_words, is_terse, stem, word_share
 from rag.embedder import Encode
 from rag.grounding import (counts_what_was_asked, expected_kind, has_kind, kind_asked, noun_asked, only_names, restates,
                             role_asked)
@@ -222,18 +222,21 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
     restated = content_words(said) & content_words(question)
     if len(restated) < 2:
         return True
-    near = near_cited(citations, [seg for p in passages for seg in p])
+    near = near_cited(citations, [seg for p in passages for seg in p if not seg.is_heading])
     return bool(restated & content_words(" ".join(s.text for s in near)))
 
 
-def says_what_was_asked(noun: str, said: str, citations: Sequence[Citation],
+def says_what_was_asked(nouns: Sequence[str], said: str, citations: Sequence[Citation],
                         passages: Sequence[Sequence[Segment]]) -> bool:
     """Whether an answer to "which X?" is about an X: the answer, a cited sentence or a neighbour of one says X
-    ("What rating did analysts give?" — "The report had key statistics" says no rating). A terse answer ("Nvidia"
-    for "Which company …?") names the thing without its kind, so X need only occur in what the model read."""
-    wanted = content_words(noun)
-    shown = [seg for p in passages for seg in p]
-    scope = shown if len(content_words(said)) < 4 else near_cited(citations, shown)
+    (one of `nouns`: "What rating did analysts give?" — "The report had key statistics" says no rating). A bare
+    fact ("Nvidia" for "Which company …?") names the thing without its kind, so X need only occur in what the
+    model read."""
+    wanted = content_words(" ".join(nouns))
+    if not wanted:
+        return True
+    shown = [seg for p in passages for seg in p if not seg.is_heading]
+    scope = shown if is_terse(said) else near_cited(citations, shown)
     return word_share(wanted, said) > 0 or any(word_share(wanted, s.text) > 0 for s in scope)
 
 
@@ -276,9 +279,10 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         return f"the question asks for a {kind}; the supported answer gives none"
     if kind_asked(question) and only_names(said, question, content_words):
         return KIND_REFUSAL
-    noun = noun_asked(question)
-    if noun and not says_what_was_asked(noun, said, citations, passages):
-        return f"the question asks which {noun}; neither the answer nor the sentences it rests on speak of one"
+    nouns = noun_asked(question)
+    if nouns and not says_what_was_asked(nouns, said, citations, passages):
+        return (f"the question asks which {' / '.join(nouns)}; neither the answer nor the sentences it rests on "
+                "speak of one")
     role = role_asked(question)
     named = content_words(role) if role else set()
     if named and not named <= content_words(" ".join(c.text for c in citations)):  # whole words: "internet" is no interviewer

@@ -111,11 +111,11 @@ def _stemmer():
 
 # irregular verb forms, which no stemmer joins to their verb ("kept" / "keep")
 _IRREGULAR = dict(pair.split(":") for pair in """
-kept:keep left:leave went:go gone:go made:make took:take taken:take gave:give given:give began:begin begun:begin
-wrote:write written:write built:build bought:buy brought:bring thought:think told:tell led:lead ran:run
-saw:see seen:see knew:know known:know grew:grow grown:grow held:hold paid:pay sold:sell sent:send spent:spend
-felt:feel met:meet won:win lost:lose chose:choose chosen:choose showed:show shown:show drove:drive driven:drive
-rose:rise risen:rise fell:fall fallen:fall became:become came:come got:get gotten:get ate:eat taught:teach
+kept:keep went:go gone:go made:make took:take taken:take gave:give given:give began:begin begun:begin
+wrote:write written:write built:build bought:buy brought:bring thought:think told:tell ran:run
+seen:see knew:know known:know grew:grow grown:grow held:hold paid:pay sold:sell sent:send spent:spend
+met:meet lost:lose chose:choose chosen:choose showed:show shown:show drove:drive driven:drive
+risen:rise fell:fall fallen:fall became:become came:come got:get gotten:get ate:eat taught:teach
 caught:catch fought:fight sought:seek understood:understand stood:stand spoke:speak spoken:speak broke:break
 broken:break meant:mean heard:hear
 """.split())
@@ -128,7 +128,7 @@ def stem(word: str) -> str:
 
     >>> [stem(w) for w in ("making", "make", "buying", "buy", "companies", "company", "carefully", "careful")]
     ['make', 'make', 'buy', 'buy', 'compani', 'compani', 'care', 'care']
-    >>> stem("kept") == stem("keep"), stem("left") == stem("leaving")
+    >>> stem("kept") == stem("keep"), stem("wrote") == stem("writing")
     (True, True)
     """
     return _stemmer().stemWord(_IRREGULAR.get(word, word))
@@ -148,14 +148,18 @@ _VOICED = str.maketrans("gcqdbvz", "kkktpfs")
 
 @lru_cache(maxsize=65536)
 def sound(word: str) -> str:
-    """A short word's key with voiced and unvoiced consonants merged after its first letter: speech
-    recognition mishears a final consonant ("rack" for "RAG").
+    """A short word's key with its final consonant's voicing set aside: speech recognition mishears a final
+    consonant ("rack" for "RAG"). Only the last letter is merged; words with digits keep their own key.
 
-    >>> sound("rag") == sound("rack"), sound("rag") == sound("rich"), sound("cost") == sound("cast")
+    >>> sound("rag") == sound("rack"), sound("rag") == sound("rich"), sound("need") == sound("net")
     (True, False, False)
+    >>> sound("node") == sound("note"), sound("100") == sound("1000")
+    (False, False)
     """
-    body = re.sub(r"(.)\1+", r"\1", word[1:].replace("ck", "k").replace("ch", "x").replace("sh", "x").translate(_VOICED))
-    return word[:1] + body
+    if any(c.isdigit() for c in word):
+        return word
+    word = word[:-2] + "k" if word.endswith("ck") else word
+    return word[:-1] + word[-1:].translate(_VOICED)
 
 
 def word_share(words: set[str], evidence: str) -> float:
@@ -273,6 +277,15 @@ def claim_text(sentence: str, question: str) -> str:
     return sentence
 
 
+def is_terse(sentence: str) -> bool:
+    """Whether an answer sentence is one bare fact ("Python.", "55 plus people."): fewer than four content words.
+
+    >>> is_terse("Python."), is_terse("It falls under the category of a workflow.")
+    (True, False)
+    """
+    return len(content_words(strip_attribution(sentence))) < 4
+
+
 def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
     """Evidence can back a sentence only if it holds the sentence's numbers and, for a terse answer
     read with its question, at least half of the answer's own words (see rag/grounding.py).
@@ -286,8 +299,8 @@ def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
         return False
     if terse:
         own = content_words(sentence) - content_words(question)
-        held = content_words(evidence) | numbers(evidence)
-        found = own & held
+        held = numbers(evidence)
+        found = [w for w in own if w in held or word_share({w}, evidence) > 0]
         return not own or len(found) >= len(own) / 2
     return True
 
@@ -336,8 +349,10 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
     units = evidence_units(passages)
     texts = [" ".join(s.text for s in group) for _, group in units]
     claims = [claim_text(d.text, question) for d in drafts]
-    tersely = [bool(question) and c.startswith(question) for c in claims]  # read with the question (`claim_text`)
-    terse_of = [(d.text, question) if t else None for d, t in zip(drafts, tersely)]
+    # read with the question (`claim_text`): scored as a terse answer is; a bare fact also keeps to one sentence
+    read_with = [bool(question) and c.startswith(question) for c in claims]
+    tersely = [r and is_terse(d.text) for d, r in zip(drafts, read_with)]
+    terse_of = [(d.text, question) if r else None for d, r in zip(drafts, read_with)]
     scores = support_matrix(claims, texts, encode, terse_of)
     # A pair must do clearly better than a single sentence to be cited as a pair.
     scores = scores - np.array([PAIR_PENALTY * (len(group) - 1) for _, group in units], dtype=np.float32)

@@ -164,34 +164,53 @@ def kind_asked(question: str) -> str | None:
 
 
 _AUX = r"(?:does|did|do|is|are|was|were|has|have|had|can|could|will|would|should|might|may|must)"
-_WHICH_NOUN = re.compile(rf"^\W*(?:which|what)\s+(?!{_AUX}\b)((?:[\w'’-]+\s+){{0,4}}?[\w'’-]+)\s+{_AUX}\b", re.I)
-# nouns that ask for a wording, a part or a value, not for a thing the transcript would call by that noun
+_WHICH_NOUN = re.compile(rf"^\W*(?:which|what)\s+(?!{_AUX}\b)((?:[\w'’-]+\s+){{0,5}}?[\w'’-]+)\s+{_AUX}\b", re.I)
+# words a noun group may hold besides nouns and adjectives ("which of the two tools"), and words that make it a clause
+_DETERMINERS = frozenset("of the a an his her their its our your my these those this".split())
+_CLAUSE = frozenset("""when if that where while because since until unless than it you i we they he she him them me us
+there here what which who whom how why not no but to for with from into about as""".split())
+_NUMBER_WORDS = frozenset("one two three four five six seven eight nine ten".split())
+# nouns that ask for a wording, a part or a value, not for a thing the transcript would call by that noun, and
+# words that are no noun at all ("what else", "what exactly")
 _NOT_A_THING = frozenset("""
 part parts kind kinds type types sort sorts aspect aspects one ones thing things phrase phrases word words term terms
 expression expressions name names quote quotes year years time times date dates day days month months age number
-numbers amount amounts percent percentage share size price cost
+numbers amount amounts percent percentage share size price cost else exactly specifically precisely really actually
+then earth all both other others
 """.split())
 
 
-def noun_asked(question: str) -> str | None:
-    """The thing a "which X …?" or "what X did …?" question asks to be named ("vendor"), else None.
+def noun_asked(question: str) -> tuple[str, ...]:
+    """The thing a "which X …?" or "what X did …?" question asks to be named ("vendor"); empty when it asks for
+    no such thing. "Which brand of GPUs …?" gives both nouns: a transcript says either.
 
     The answer must be about an X: the answer, or the sentences it rests on, must say X (see `rag.checks.refusal`).
 
     >>> noun_asked("Which HR management system vendor does his company use?"), noun_asked("What rating did analysts give?")
-    ('vendor', 'rating')
-    >>> noun_asked("Which two example projects does he point to?"), noun_asked("Which kinds of tasks does it handle?")
-    ('projects', None)
-    >>> noun_asked("What does he say?"), noun_asked("What year did he start?"), noun_asked("What phrase does he use?")
-    (None, None, None)
+    (('vendor',), ('rating',))
+    >>> noun_asked("Which two example projects does he point to?"), noun_asked("Which brand of GPUs does Meta buy?")
+    (('projects',), ('brand', 'GPUs'))
+    >>> noun_asked("Which of the two tools does he prefer?"), noun_asked("Which kinds of tasks does it handle?")
+    (('tools',), ())
+    >>> noun_asked("What does he say?"), noun_asked("What year did he start?"), noun_asked("What else does he mention?")
+    ((), (), ())
+    >>> noun_asked("What happens when it is overloaded?"), noun_asked("Which of these does he recommend?")
+    ((), ())
     """
     m = _WHICH_NOUN.match(question)
     if not m:
-        return None
-    words = m.group(1).split()
+        return ()
+    words = [w for w in m.group(1).split() if not w.isdigit()]
+    if any(w.lower() in _CLAUSE for w in words):
+        return ()  # "what happens when it …": a clause, not a noun group
     lowered = [w.lower() for w in words]
-    head = words[lowered.index("of") - 1] if "of" in lowered[1:] else words[-1]
-    return None if head.lower() in _NOT_A_THING or not head.isalpha() else head
+    heads = [words[-1]] if words else []
+    if "of" in lowered[1:]:  # "brand of GPUs": the measure word and the thing
+        heads = [words[lowered.index("of", 1) - 1], words[-1]]
+    heads = [h for h in heads if h.lower() not in _NOT_A_THING | _DETERMINERS | _NUMBER_WORDS and h.isalpha()]
+    if "of" in lowered and any(w.lower() in _NOT_A_THING for w in words[:lowered.index("of")]):
+        return ()  # "which kinds of tasks": asks for a kind, not a named thing
+    return tuple(dict.fromkeys(heads))
 
 
 def only_names(answer: str, question: str, words) -> bool:

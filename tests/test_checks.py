@@ -83,14 +83,14 @@ def test_an_answer_to_which_x_must_speak_of_an_x():
     api = (Segment("talk", 470, "In this system, I might have integrated an AccuWeather API for weather."),)
     shown = TRIP + [api]
     said = "The travel assistant uses the AccuWeather API for weather."
-    assert not says_what_was_asked("database", said, [cite(api[0])], shown)
+    assert not says_what_was_asked(["database"], said, [cite(api[0])], shown)
     reason = refusal(question, (AnswerSentence(said, (0,), True),), [cite(api[0])], shown, False, None, 0.2)
     assert reason == "the question asks which database; neither the answer nor the sentences it rests on speak of one"
     # the kind said by the answer, by a cited sentence or by its neighbour
-    assert says_what_was_asked("API", said, [cite(api[0])], shown)
+    assert says_what_was_asked(["API"], said, [cite(api[0])], shown)
     money = "The trip has some limits on the money spent."
-    assert says_what_was_asked("constraints", money, [cite(TRIP[2][0])], TRIP)  # beside the cited sentence
-    assert not says_what_was_asked("constraints", money, [cite(TRIP[1][0])], TRIP)
+    assert says_what_was_asked(["constraints"], money, [cite(TRIP[2][0])], TRIP)  # beside the cited sentence
+    assert not says_what_was_asked(["constraints"], money, [cite(TRIP[1][0])], TRIP)
     # a terse name needs its kind only somewhere in what the model read
-    assert says_what_was_asked("trip", "London.", [cite(TRIP[1][0])], TRIP)
-    assert not says_what_was_asked("vendor", "London.", [cite(TRIP[0][0])], TRIP)
+    assert says_what_was_asked(["trip"], "London.", [cite(TRIP[1][0])], TRIP)
+    assert not says_what_was_asked(["vendor"], "London.", [cite(TRIP[0][0])], TRIP)

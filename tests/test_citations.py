@@ -147,6 +147,23 @@ def test_a_pronoun_led_answer_is_read_with_its_question_on_misheard_captions(emb
     assert not sentences[0].supported
 
 
+def test_a_pronoun_led_answer_of_several_facts_may_rest_on_two_cues(embedder):
+    # read with its question, but not held to one sentence as a bare fact ("Python.") is
+    said = [(Segment("captions", 10, "So for the project we used Python."),),
+            (Segment("captions", 13, "And Pinecone with LangChain."),),
+            (Segment("captions", 16, "The weather was nice that day."),)]
+    draft = [DraftSentence("They used Python, LangChain and Pinecone.", ())]
+    sentences, cites = verify(draft, said, embedder.encode, 0.48, question="Which tools did they use for the project?")
+    assert sentences[0].supported and [c.timestamp for c in cites] == ["00:00:10", "00:00:13"]
+
+
+def test_a_bare_fact_may_rest_on_a_misheard_word(embedder):
+    said = [(Segment("captions", 60, "So we built a rack chatboard for HR."),)]
+    sentences, _ = verify([DraftSentence("A RAG chatbot.", ())], said, embedder.encode, 0.48,
+                          question="What did they build for HR first?")
+    assert sentences[0].supported
+
+
 def test_a_sentence_that_supports_a_claim_less_well_is_not_cited_beside_the_best(settings, embedder):
     from rag.pipeline import Pipeline
     from tests.conftest import ROOT, ScriptedLLM
