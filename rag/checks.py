@@ -231,13 +231,14 @@ def says_what_was_asked(nouns: Sequence[str], said: str, citations: Sequence[Cit
     """Whether an answer to "which X?" is about an X: the answer, a cited sentence or a neighbour of one says X
     (one of `nouns`: "What rating did analysts give?" — "The report had key statistics" says no rating). A bare
     fact ("Nvidia" for "Which company …?") names the thing without its kind, so X need only occur in what the
-    model read."""
+    model read. A misheard ending still counts, but not a shorter word the noun begins with ("started" is no
+    "startup")."""
     wanted = content_words(" ".join(nouns))
     if not wanted:
         return True
     shown = [seg for p in passages for seg in p if not seg.is_heading]
     scope = shown if is_terse(said) else near_cited(citations, shown)
-    return word_share(wanted, said) > 0 or any(word_share(wanted, s.text) > 0 for s in scope)
+    return any(word_share(wanted, text, prefix=6) > 0 for text in [said] + [s.text for s in scope])
 
 
 # "What kind of company did he found?" — "Gigascale." (the pipeline asks once more for the kind)

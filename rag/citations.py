@@ -162,19 +162,22 @@ def sound(word: str) -> str:
     return word[:-1] + word[-1:].translate(_VOICED)
 
 
-def word_share(words: set[str], evidence: str) -> float:
+def word_share(words: set[str], evidence: str, prefix: int = 5) -> float:
     """Share of (stemmed content) `words` found in the evidence (0 when there are none).
 
-    Speech recognition mishears endings, so a word also counts when an evidence word of five letters or
-    more shares its first five ("chatboard" for "chatbot"), and a word of three or four letters when an
+    Speech recognition mishears endings, so a word also counts when an evidence word of `prefix` letters or
+    more shares its first `prefix` ("chatboard" for "chatbot"), and a word of three or four letters when an
     evidence word of that size sounds alike (see `sound`: "rack" for "RAG").
+
+    >>> word_share({"startup"}, "He started there."), word_share({"startup"}, "He started there.", prefix=6)
+    (1.0, 0.0)
     """
     if not words:
         return 0.0
     found = content_words(evidence)
-    prefixes = {w[:5] for w in found if len(w) >= 5}
+    prefixes = {w[:prefix] for w in found if len(w) >= prefix}
     sounds = {sound(w) for w in found if 3 <= len(w) <= 4}
-    return sum(w in found or (len(w) >= 5 and w[:5] in prefixes) or (3 <= len(w) <= 4 and sound(w) in sounds)
+    return sum(w in found or (len(w) >= prefix and w[:prefix] in prefixes) or (3 <= len(w) <= 4 and sound(w) in sounds)
                for w in words) / len(words)
 
 

@@ -94,3 +94,6 @@ def test_an_answer_to_which_x_must_speak_of_an_x():
     # a terse name needs its kind only somewhere in what the model read
     assert says_what_was_asked(["trip"], "London.", [cite(TRIP[1][0])], TRIP)
     assert not says_what_was_asked(["vendor"], "London.", [cite(TRIP[0][0])], TRIP)
+    started = [(Segment("talk", 35, "Gigascale started investing in climate tech."),)]
+    said = "Gigascale invests in companies that fight climate change."
+    assert not says_what_was_asked(["startups"], said, [cite(started[0][0])], started)  # not a misheard "startup"
