@@ -93,6 +93,11 @@ def around(sentences: Sequence[Segment], positions: Sequence[int]) -> list[int]:
                    if 0 <= j < len(sentences) and sentences[j].source == sentences[i].source})
 
 
+def shown_sentences(passages: Sequence[Sequence[Segment]]) -> list[Segment]:
+    """The sentences of the passages the model was shown, in order, headings left out."""
+    return [seg for p in passages for seg in p if not seg.is_heading]
+
+
 def near_cited(citations: Sequence[Citation], sentences: Sequence[Segment]) -> list[Segment]:
     """The cited sentences and the sentences next to them (within one transcript), in order.
 
@@ -222,7 +227,7 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
     restated = content_words(said) & content_words(question)
     if len(restated) < 2:
         return True
-    near = near_cited(citations, [seg for p in passages for seg in p if not seg.is_heading])
+    near = near_cited(citations, shown_sentences(passages))
     return bool(restated & content_words(" ".join(s.text for s in near)))
 
 
@@ -236,7 +241,7 @@ def says_what_was_asked(nouns: Sequence[str], said: str, citations: Sequence[Cit
     wanted = content_words(" ".join(nouns))
     if not wanted:
         return True
-    shown = [seg for p in passages for seg in p if not seg.is_heading]
+    shown = shown_sentences(passages)
     scope = shown if is_terse(said) else near_cited(citations, shown)
     return any(word_share(wanted, text, prefix=6) > 0 for text in [said] + [s.text for s in scope])
 

@@ -302,9 +302,9 @@ def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
         return False
     if terse:
         own = content_words(sentence) - content_words(question)
-        held = numbers(evidence)
-        found = [w for w in own if w in held or word_share({w}, evidence) > 0]
-        return not own or len(found) >= len(own) / 2
+        rest = own - numbers(evidence)  # what a number of the evidence does not already hold
+        found = len(own) - len(rest) + word_share(rest, evidence) * len(rest)
+        return not own or found >= len(own) / 2
     return True
 
 

@@ -45,12 +45,11 @@ _BETWEEN_MIN = re.compile(rf"\b(?:between\s+(?:minutes?\s+)?|(?:from\s+)?minutes
 _BETWEEN_CLOCK = re.compile(rf"\b(?:from|between)\s+{_CLOCK}\s+(?:to|and|-|until)\s+{_CLOCK}", re.I)
 _PART = r"(?:part|bit|section|remark|quote|mention|comment|discussion|point|sentence|line)s?"  # "the part about X"
 _LINK = r"(?:about|on|of|where|when|that|in which)"
-_TOLD = (r"(?:he|she|they|the\s+(?:speaker|presenter|host|guest))\s+(?:talks?\s+about|talked\s+about|speaks?\s+about|"
-         r"spoke\s+about|mentions?|mentioned|discusses|discussed|is\s+done\s+with|was\s+done\s+with|finishes\s+with|"
-         r"finished\s+with)")  # "after he mentions X": the anchor is X
+_TALKS = r"(?:talks?\s+about|talked\s+about|speaks?\s+about|spoke\s+about|mentions?|mentioned|discuss(?:es|ed)?)"
+_TOLD = (rf"(?:he|she|they|the\s+(?:speaker|presenter|host|guest))\s+(?:{_TALKS}|is\s+done\s+with|was\s+done\s+with|"
+         r"finishes\s+with|finished\s+with)")  # "after he mentions X": the anchor is X
 # "what does he talk about after X?": a verb of speaking before "after" makes X a point in the talk, not an event
-_SPOKEN = (r"(?:say|says|said|talks?\s+about|talked\s+about|speaks?\s+about|discuss|discusses|discussed|covers?|covered|"
-           r"mentions?|mentioned|(?:is|are|was|were)\s+(?:said|discussed|covered|mentioned))")
+_SPOKEN = rf"(?:say|says|said|covers?|covered|{_TALKS}|(?:is|are|was|were)\s+(?:said|discussed|covered|mentioned))"
 _NEIGHBOUR = re.compile(
     rf"\b(?:(?:(?P<close>right|just|immediately|directly)|next,?)\s+(?P<near>after|before)|(?P<dir>after|before)\s+the\s+{_PART}"
     rf"|(?P<told>after|before)\s+{_TOLD}|{_SPOKEN}\s+(?P<spoken>after|before))"

@@ -178,6 +178,7 @@ expression expressions name names quote quotes year years time times date dates 
 numbers amount amounts percent percentage share size price cost else exactly specifically precisely really actually
 then earth all both other others
 """.split())
+_NOT_A_HEAD = _NOT_A_THING | _DETERMINERS | _NUMBER_WORDS
 
 
 def noun_asked(question: str) -> tuple[str, ...]:
@@ -204,13 +205,13 @@ def noun_asked(question: str) -> tuple[str, ...]:
     if any(w.lower() in _CLAUSE for w in words):
         return ()  # "what happens when it …": a clause, not a noun group
     lowered = [w.lower() for w in words]
-    heads = [words[-1]] if words else []
+    heads = words[-1:]
     if "of" in lowered[1:]:  # "brand of GPUs": the measure word and the thing
-        heads = [words[lowered.index("of", 1) - 1], words[-1]]
-    heads = [h for h in heads if h.lower() not in _NOT_A_THING | _DETERMINERS | _NUMBER_WORDS and h.isalpha()]
-    if "of" in lowered and any(w.lower() in _NOT_A_THING for w in words[:lowered.index("of")]):
-        return ()  # "which kinds of tasks": asks for a kind, not a named thing
-    return tuple(dict.fromkeys(heads))
+        of = lowered.index("of", 1)
+        if _NOT_A_THING.intersection(lowered[:of]):
+            return ()  # "which kinds of tasks": asks for a kind, not a named thing
+        heads = [words[of - 1], words[-1]]
+    return tuple(dict.fromkeys(h for h in heads if h.lower() not in _NOT_A_HEAD and h.isalpha()))
 
 
 def only_names(answer: str, question: str, words) -> bool:
