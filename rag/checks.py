@@ -115,13 +115,27 @@ def mentioned_near(terms: frozenset[str], citations: Sequence[Citation], sentenc
     return any(terms & content_words(s.text) for s in near_cited(citations, sentences))
 
 
+def in_quotes(text: str) -> str:
+    """A sentence in quotation marks, its own outer marks dropped (a sentence that is itself a quote).
+
+    >>> in_quotes("“Chips are hard”."), in_quotes("It is a “delicate balance”."), in_quotes("… the end”.")
+    ('“Chips are hard.”', '“It is a “delicate balance”.”', '“… the end.”')
+    """
+    core = text.strip()
+    if m := re.fullmatch(r'[“"](.*)[”"]([.!?]?)', core, re.S):  # the whole sentence is a quote
+        core = m[1] + m[2]
+    elif core.count("”") > core.count("“"):  # a quote's end, its opening in an earlier sentence
+        core = re.sub(r"”(?=[.!?]?$)", "", core)
+    return f"“{core}”"
+
+
 def quoting(said: str, texts: Sequence[str]) -> str:
     """A yes/no answer's first sentence: the verdict, then the sentences it rests on, each in quotes.
 
     >>> quoting("no", ["Meta designs its own servers.", "It stopped buying them."])
     'No. The transcript says: “Meta designs its own servers.” … “It stopped buying them.”'
     """
-    quoted = " … ".join(f"“{t.strip()}”" for t in dict.fromkeys(texts))
+    quoted = " … ".join(in_quotes(t) for t in dict.fromkeys(texts))
     return f"{said.capitalize()}. The transcript says: {quoted}"
 
 
@@ -179,6 +193,32 @@ def said_about(question: str) -> frozenset[str]:
     """
     m = _SAID_ABOUT.match(question)
     return frozenset(content_words(m.group(1))) if m else frozenset()
+
+
+# a sentence longer than this is not quoted in a "what did he say about X?" answer (its link shows it)
+QUOTE_MAX_WORDS = 80
+
+
+def in_their_words(answer: str, topic: frozenset[str], cited: Sequence[str], most: int = 2) -> str | None:
+    """The sentence a "what did he say about X?" answer ends with: the cited sentences that hold every word
+    of X, in quotes, or None when none does, when one is too long to quote, or when the answer already says
+    what they say (at least 80% of their content words).
+
+    The question asks for what was said: a one-line paraphrase of a long remark leaves out most of it ("it's
+    hard to beat Nvidia with a general purpose chip" without "… the only real joy is to specialize … you got
+    to guess the algorithm right").
+
+    >>> in_their_words("It is hard to beat Nvidia.", frozenset({"nvidia"}), ["Beating Nvidia is hard, so specialize."])
+    'The transcript says: “Beating Nvidia is hard, so specialize.”'
+    >>> in_their_words("Beating Nvidia is hard.", frozenset({"nvidia"}), ["Beating Nvidia is hard."]) is None
+    True
+    """
+    quoted = [t for t in dict.fromkeys(cited) if topic and word_share(set(topic), t) == 1.0][:most]
+    if not quoted or any(len(t.split()) > QUOTE_MAX_WORDS for t in quoted):
+        return None
+    if word_share(content_words(" ".join(quoted)), answer) >= 0.8:
+        return None
+    return "The transcript says: " + " … ".join(in_quotes(t) for t in quoted)
 
 
 def mentioning(topic: frozenset[str], sentences: Sequence[Segment], most: int = 2) -> list[Segment]:

@@ -11,8 +11,8 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
-from rag.checks import (KIND_REFUSAL, around, is_yes_no, key_terms, mention_topic, mentioned_near, mentioning, needed, polarity, quoting,
-                        refusal, said_about, settle_yes_no, verdict)
+from rag.checks import (KIND_REFUSAL, around, in_quotes, in_their_words, is_yes_no, key_terms, mention_topic, mentioned_near,
+                        mentioning, needed, polarity, quoting, refusal, said_about, settle_yes_no, verdict)
 from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
@@ -344,6 +344,8 @@ class Pipeline:
             answer = looked if not looked.abstained else replace(answer, trace=replace(answer.trace, second_reply=again))
         if self._yes_no(question):
             answer = self._yes_or_no(answer, focus, source)
+        elif not answer.abstained and (topic := said_about(question)):
+            answer = self._in_their_words(answer, topic)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
@@ -512,6 +514,18 @@ class Pipeline:
         closeness = vectors[1:] @ vectors[0]
         best = int(np.argmax(closeness))
         return sentences[best], float(closeness[best])
+
+    @staticmethod
+    def _in_their_words(answer: Answer, topic: frozenset[str]) -> Answer:
+        """A "what did he say about X?" answer, then its cited sentences that speak of X, quoted (see
+        `rag.checks.in_their_words`); the answer as it is when there is nothing to add."""
+        said = in_their_words(" ".join(s.text for s in answer.sentences if s.supported), topic,
+                              [c.text for c in answer.citations])
+        if said is None:
+            return answer
+        quoted = tuple(i for i, c in enumerate(answer.citations) if in_quotes(c.text) in said)
+        sentences = (*answer.sentences, AnswerSentence(said, quoted, True))
+        return replace(answer, text=render(sentences, answer.citations), sentences=sentences)
 
     @staticmethod
     def _mentioned(answer: Answer, found: Sequence) -> Answer:

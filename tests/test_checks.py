@@ -1,7 +1,7 @@
 """The checks that a verified answer answers the question (pure logic; the support check has its own tests)."""
 
 from rag.answer import AnswerSentence, Citation
-from rag.checks import is_yes_no, refusal, says_what_was_asked, settle_yes_no, topic_grounded, verdict
+from rag.checks import QUOTE_MAX_WORDS, in_their_words, is_yes_no, refusal, says_what_was_asked, settle_yes_no, topic_grounded, verdict
 from rag.segments import Segment
 
 TRIP = [(Segment("talk", 431, "You might have a travel assistant where you can book a 7-day trip to London."),),
@@ -97,3 +97,12 @@ def test_an_answer_to_which_x_must_speak_of_an_x():
     started = [(Segment("talk", 35, "Gigascale started investing in climate tech."),)]
     said = "Gigascale invests in companies that fight climate change."
     assert not says_what_was_asked(["startups"], said, [cite(started[0][0])], started)  # not a misheard "startup"
+
+
+def test_in_their_words_quotes_only_the_cited_sentences_on_the_topic():
+    cited = ["Chips are costly.", "Beating Nvidia is hard; specialize and guess the algorithm.", "Beating Nvidia pays."]
+    said = in_their_words("It is hard to beat Nvidia.", frozenset({"beat", "nvidia"}), cited, most=1)
+    assert said == "The transcript says: “Beating Nvidia is hard; specialize and guess the algorithm.”"
+    assert in_their_words("It is hard.", frozenset({"beat", "googl"}), cited) is None  # no cited sentence on it
+    long = "Beating Nvidia " + "is very hard " * QUOTE_MAX_WORDS
+    assert in_their_words("It is hard to beat Nvidia.", frozenset({"nvidia"}), [long]) is None  # the link shows it

@@ -258,6 +258,26 @@ def test_what_he_says_about_a_topic_gets_a_second_look_where_he_mentions_it(scri
     assert nothing.ask("What did he say about beating Google?").abstained and len(nothing.llm.prompts) == 1
 
 
+def test_what_he_says_about_a_topic_ends_with_his_words(scripted_pipeline):
+    """A one-line paraphrase of a long remark is followed by the remark itself, quoted and cited."""
+    a = scripted_pipeline("He said it's hard to beat Nvidia with a general purpose chip. [26]",
+                          context="whole").ask("What did he say about beating Nvidia?")
+    said = a.sentences[-1]
+    assert not a.abstained and said.supported and said.text.startswith("The transcript says: “The bummer")
+    assert "guess the algorithm right.”" in said.text and "““" not in said.text  # the sentence's own marks dropped
+    assert [a.citations[i].timestamp for i in said.citations] == ["00:23:08"] and a.text.endswith("[00:23:08]")
+
+
+def test_an_answer_that_already_says_it_gets_no_quote(scripted_pipeline):
+    whole = ("The bummer about chips is like the best way to make gains like it's really hard to beat Nvidia with a "
+             "general purpose chip, the only real joy is to basically specialize and say like all right I know this "
+             "specific algorithm I'm going to implement this in Hardware but you got to guess the algorithm right. [26]")
+    a = scripted_pipeline(whole, context="whole").ask("What did he say about beating Nvidia?")
+    assert not a.abstained and "The transcript says" not in a.text
+    other = scripted_pipeline("Gigascale invests in climate tech. [4]", context="whole").ask("What does Gigascale invest in?")
+    assert not other.abstained and "The transcript says" not in other.text  # not a "what did he say about" question
+
+
 def test_the_summary_gets_no_second_look(scripted_pipeline):
     p = scripted_pipeline(["Gigascale invests in oil and gas drilling in Texas.", "Climate tech [1]."], context="whole")
     a = p.ask("What does Gigascale invest in?")
