@@ -30,6 +30,15 @@ _POLARITY = re.compile(r"^\W*(yes|no)\b[\s,.;:!—–-]*", re.I)
 _VERDICT = re.compile(r"\banswer\W{0,3}\s*(yes|no)\b", re.I)
 
 
+def opens_with_auxiliary(question: str) -> bool:
+    """Whether a question opens with an auxiliary verb ("Does …", "So, is …"), as yes/no questions do.
+
+    >>> opens_with_auxiliary("So, is it fast or slow?"), opens_with_auxiliary("What is it?")
+    (True, False)
+    """
+    return bool(_YES_NO.match(question))
+
+
 def is_yes_no(question: str) -> bool:
     """A question answered by yes or no: it opens with an auxiliary verb and offers no alternatives.
 
@@ -38,7 +47,7 @@ def is_yes_no(question: str) -> bool:
     >>> is_yes_no("What does he say?"), is_yes_no("So, did he mention FAIR?"), is_yes_no("Is AI overhyped or not?")
     (False, True, True)
     """
-    return bool(_YES_NO.match(question)) and not re.search(r"\bor\b(?!\s+not\b)", question, re.I)
+    return opens_with_auxiliary(question) and not re.search(r"\bor\b(?!\s+not\b)", question, re.I)
 
 
 def polarity(text: str) -> str | None:

@@ -11,8 +11,10 @@ from dataclasses import replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
-from rag.checks import (KIND_REFUSAL, around, in_quotes, in_their_words, is_yes_no, key_terms, mention_topic, mentioned_near,
-                        mentioning, needed, polarity, quoting, refusal, said_about, settle_yes_no, verdict)
+from rag.checks import (KIND_REFUSAL, around, in_quotes, in_their_words, is_yes_no, key_terms, mention_topic,
+                        mentioned_near, mentioning, needed, polarity, quoting, refusal, said_about, settle_yes_no,
+                        verdict)
+from rag.choice import Choice, alternatives, as_chosen, picked
 from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
@@ -272,6 +274,11 @@ class Pipeline:
         floor = self.settings.min_whole_score if strategy == "whole" else self.settings.min_retrieval_score
         # "what is this about?" is about all of it: no floor, when the model reads all of it (not a top-k sample)
         whole_question = about_whole(question) if strategy == "whole" else None
+        # each option is asked on its own, with its own floor: "… have 55 or 100 people?" as a whole is far from
+        # "We have 55 plus people", "… have 55?" is not
+        if focus is None and not whole_question and self.settings.yes_no_check and (choice := alternatives(question)):
+            yield from self._either(choice, history, hits, timings, t0, base, (id, top_k, retrieval, source, context))
+            return
         if focus is None and not whole_question and best < floor:
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
@@ -388,6 +395,37 @@ class Pipeline:
         yield Answer(text=render(sentences, citations), abstained=False, citations=citations,
                      sentences=sentences, raw=raw, timings_ms=timings, trace=trace,
                      reason=f"the transcript does not answer: {missing[0]}" if missing else "", **base)
+
+    def _either(self, choice: Choice, history: list, hits, timings: dict, t0: float, base: dict,
+                options: tuple) -> Iterator[str | Answer]:
+        """A question that offers two options (`rag.choice.alternatives`): each option asked as a yes/no question
+        of its own; the answer is the option the transcript says yes to, with its quoted sentence, or a refusal
+        when it says yes to neither or to both."""
+        answers: list[Answer] = []
+        for ask in choice.asks:
+            if answers:
+                yield "\n"
+            for event in self._stream(ask, history, *options):
+                if isinstance(event, Answer):
+                    answers.append(event)
+                else:
+                    yield event
+        timings.update({f"{k}_option{i}": v for i, a in enumerate(answers, 1) for k, v in a.timings_ms.items()})
+        timings["total"] = (time.perf_counter() - t0) * 1000
+        chosen, why = picked(choice, answers)
+        raw = "\n".join(a.raw for a in answers)
+        trace = answers[chosen if chosen is not None else 0].trace
+        if trace is not None:
+            trace = replace(trace, verdict_reply="\n".join(a.trace.verdict_reply for a in answers
+                                                           if a.trace and a.trace.verdict_reply))
+        if chosen is None:
+            yield Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings, trace=trace, reason=why,
+                         **base)
+            return
+        answer = answers[chosen]
+        sentences = as_chosen(choice.options[chosen], answer)
+        yield Answer(text=render(sentences, answer.citations), abstained=False, citations=answer.citations,
+                     sentences=sentences, raw=raw, timings_ms=timings, trace=trace, **base)
 
     def _second_look(self, answer: Answer, best: float, focus) -> tuple:
         """The passages to ask once more from, after an answer was refused (empty: no second look).

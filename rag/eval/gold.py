@@ -4,7 +4,7 @@ One JSON object per line:
 `{"id": str, "question": str, "answer": str, "timestamps": ["hh:mm:ss", ...], "answerable": bool}`
 and optionally `"follows": "<id>"` for a follow-up asked after that earlier question, and
 `"facts": ["55|fifty-five", ...]`: the key facts a right answer states (alternatives split by "|";
-see `rag.eval.metrics.fact_found`).
+see `rag.eval.metrics.fact_found`; "!x": x must not be stated, see `rag.eval.metrics.facts_right`).
 """
 
 from __future__ import annotations

@@ -58,8 +58,18 @@ def fact_found(fact: str, answer: str) -> bool:
 
 
 def facts_right(facts: Sequence[str], answer: str) -> bool | None:
-    """Whether an answer states all the key facts of its question (None when the question has none)."""
-    return all(fact_found(f, answer) for f in facts) if facts else None
+    """Whether an answer states all the key facts of its question (None when the question has none). A fact
+    written "!x" must not be stated: the option not taken, for a question that offers two ("Facebook or
+    Google?": "facebook", "!google"), since a wrong pick quoting the right sentence still holds the right word.
+
+    >>> facts_right(["facebook", "!google"], "Facebook. The transcript says: “former CTO at Facebook”")
+    True
+    >>> facts_right(["facebook", "!google"], "Google. The transcript says: “former CTO at Facebook”")
+    False
+    """
+    if not facts:
+        return None
+    return all(not fact_found(f[1:], answer) if f.startswith("!") else fact_found(f, answer) for f in facts)
 
 
 def matches(moment: float, gold: Sequence[float], tolerance: float = TOLERANCE_S) -> bool:
