@@ -204,6 +204,41 @@ def said_about(question: str) -> frozenset[str]:
     return frozenset(content_words(m.group(1))) if m else frozenset()
 
 
+_WHEN = re.compile(r"^\W*when\s+(did|does|do|was|were|is|are|has|have|had|will|would)\s+(.+?)\W*$", re.I)
+_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_AT_A_TIME = re.compile(
+    rf"\b(?:(?:in|on|by|since|around|during|until)\s+)?(?:(?:early|late|mid)[\s-]+)?(?-i:{_MONTH})(?:\s+\d{{1,2}})?(?:,?\s+(?:19|20)\d\d)?\b"
+    rf"|\b(?:(?:in|by|since|around|during|until)\s+)?(?:19|20)\d\d\b"
+    rf"|\b(?:next|last|this|coming)\s+(?:{_DAY}|week|weekend|month|year)\b|\bon\s+{_DAY}\b", re.I)
+
+
+def when_claim(question: str, answer: str) -> str | None:
+    """A "when did X happen?" answer as the yes/no question it claims ("When did Mike leave Facebook?" — "He left
+    in 2013": "Did Mike leave Facebook in 2013?"), or None for other questions and answers naming no time.
+
+    The year of one event is easily attached to another ("left Facebook in 2013", cited to "started working in
+    AI at Facebook in 2013"): the cited sentences must say yes to the event at that time.
+
+    >>> when_claim("When did Mike leave Facebook?", "Mike left Facebook in 2013.")
+    'Did Mike leave Facebook in 2013?'
+    >>> when_claim("When is the new intern joining?", "The intern joins next Monday.")
+    'Is the new intern joining next Monday?'
+    >>> when_claim("When was the lab started?", "2013"), when_claim("When did he leave?", "He may leave after the IPO.")
+    ('Was the lab started in 2013?', None)
+    >>> when_claim("When is the trip?", "The trip is to London in May.")
+    'Is the trip in May?'
+    """
+    asked, time = _WHEN.match(question), _AT_A_TIME.search(answer)
+    if not asked or not time:
+        return None
+    phrase = re.sub(r"^(?:In|On|By|Since|Around|During|Until|Next|Last|This|Coming)\b", lambda m: m[0].lower(),
+                    time.group(0))
+    if re.fullmatch(r"(?:19|20)\d\d", phrase) or re.match(_MONTH, phrase):
+        phrase = f"in {phrase}"
+    return f"{asked[1].capitalize()} {asked[2]} {phrase}?"
+
+
 # a sentence longer than this is not quoted in a "what did he say about X?" answer (its link shows it)
 QUOTE_MAX_WORDS = 80
 

@@ -13,7 +13,7 @@ import numpy as np
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
 from rag.checks import (KIND_REFUSAL, around, in_quotes, in_their_words, is_yes_no, key_terms, mention_topic,
                         mentioned_near, mentioning, needed, polarity, quoting, refusal, said_about, settle_yes_no,
-                        verdict)
+                        verdict, when_claim)
 from rag.choice import Choice, alternatives, as_chosen, picked
 from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
@@ -349,6 +349,9 @@ class Pipeline:
                                   timings, base, subject=focus is not None)
             looked.timings_ms["second_look"] = (time.perf_counter() - t_look) * 1000
             answer = looked if not looked.abstained else replace(answer, trace=replace(answer.trace, second_reply=again))
+        if not answer.abstained and (claim := when_claim(question, " ".join(s.text for s in answer.sentences
+                                                                          if s.supported))):
+            answer = self._at_that_time(answer, claim)
         if self._yes_no(question):
             answer = self._yes_or_no(answer, focus, source)
         elif not answer.abstained and (topic := said_about(question)):
@@ -504,14 +507,23 @@ class Pipeline:
             return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), reason=why)
         return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations)
 
-    def _checked(self, answer: Answer, evidence: Sequence[str]) -> tuple[Answer, str | None]:
-        """The yes/no check of `evidence` (`yes_no_verdict`): the answer carrying the check's reply and time,
-        and the verdict ("yes", "no" or None)."""
+    def _checked(self, answer: Answer, evidence: Sequence[str], question: str | None = None) -> tuple[Answer, str | None]:
+        """The yes/no check of `evidence` (`yes_no_verdict`) on the answer's question, or on `question`: the answer
+        carrying the check's reply and time, and the verdict ("yes", "no" or None)."""
         t0 = time.perf_counter()
-        reply, said = yes_no_verdict(self.llm, answer.question, evidence)
+        reply, said = yes_no_verdict(self.llm, question or answer.question, evidence)
         timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
         trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
         return replace(answer, timings_ms=timings, trace=trace), said
+
+    def _at_that_time(self, answer: Answer, claim: str) -> Answer:
+        """A "when did X happen?" answer, refused when its cited sentences say no to the event at the time it
+        names (`claim`, from `rag.checks.when_claim`: "Did Mike leave Facebook in 2013?")."""
+        answer, said = self._checked(answer, list(dict.fromkeys(c.text for c in answer.citations)), claim)
+        if said != "no":
+            return answer
+        return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(),
+                       reason=f"the cited sentences say no to “{claim}”")
 
     def _key_term_verdict(self, answer: Answer, terms: frozenset[str], shown: Sequence) -> Answer:
         """A yes/no answer cited to sentences that do not mention what the question is about ("Does the agentic

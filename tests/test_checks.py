@@ -1,7 +1,7 @@
 """The checks that a verified answer answers the question (pure logic; the support check has its own tests)."""
 
 from rag.answer import AnswerSentence, Citation
-from rag.checks import QUOTE_MAX_WORDS, in_their_words, is_yes_no, refusal, says_what_was_asked, settle_yes_no, topic_grounded, verdict
+from rag.checks import QUOTE_MAX_WORDS, in_their_words, is_yes_no, refusal, when_claim, says_what_was_asked, settle_yes_no, topic_grounded, verdict
 from rag.segments import Segment
 
 TRIP = [(Segment("talk", 431, "You might have a travel assistant where you can book a 7-day trip to London."),),
@@ -106,3 +106,11 @@ def test_in_their_words_quotes_only_the_cited_sentences_on_the_topic():
     assert in_their_words("It is hard.", frozenset({"beat", "googl"}), cited) is None  # no cited sentence on it
     long = "Beating Nvidia " + "is very hard " * QUOTE_MAX_WORDS
     assert in_their_words("It is hard to beat Nvidia.", frozenset({"nvidia"}), [long]) is None  # the link shows it
+
+
+def test_a_when_answer_becomes_the_yes_no_question_it_claims():
+    assert when_claim("When did Mike leave Facebook?", "He left it in 2013.") == "Did Mike leave Facebook in 2013?"
+    assert when_claim("When does the trip start?", "It starts on Monday.") == "Does the trip start on Monday?"
+    assert when_claim("When was FAIR started?", "In late March 2013.") == "Was FAIR started in late March 2013?"
+    assert when_claim("What did Mike do in 2013?", "He started working in AI in 2013.") is None  # not a when-question
+    assert when_claim("When did he leave?", "He may leave after the IPO.") is None  # "may" is no month

@@ -278,6 +278,21 @@ def test_an_answer_that_already_says_it_gets_no_quote(scripted_pipeline):
     assert not other.abstained and "The transcript says" not in other.text  # not a "what did he say about" question
 
 
+def test_a_when_answer_is_refused_when_its_sentence_says_no_to_the_event_at_that_time(scripted_pipeline):
+    """"Left Facebook in 2013" cited to "started working in AI at Facebook in 2013": the year of another event."""
+    p = scripted_pipeline(["Mike Schreer left Facebook in 2013. [4]", "He started working in AI there. Answer: No"],
+                          context="whole")
+    a = p.ask("When did Mike leave Facebook?")
+    check = p.llm.prompts[1][-1]["content"]  # the cited sentence alone, asked the claim as a yes/no question
+    assert check.endswith("Question: Did Mike leave Facebook in 2013?") and "started working in AI" in check
+    assert a.abstained and "say no to “Did Mike leave Facebook in 2013?”" in a.reason and not a.citations
+    right = scripted_pipeline(["He started working in AI in 2013. [4]", "Answer: Yes"], context="whole")
+    b = right.ask("When did Mike start working in AI?")
+    assert not b.abstained and b.text.endswith("[00:13:37]") and b.trace.verdict_reply == "Answer: Yes"
+    other = scripted_pipeline("Gigascale invests in climate tech. [5]", context="whole")
+    assert not other.ask("What does Gigascale invest in?").abstained and len(other.llm.prompts) == 1  # no check
+
+
 def test_the_summary_gets_no_second_look(scripted_pipeline):
     p = scripted_pipeline(["Gigascale invests in oil and gas drilling in Texas.", "Climate tech [1]."], context="whole")
     a = p.ask("What does Gigascale invest in?")
