@@ -134,13 +134,20 @@ def stem(word: str) -> str:
     return _stemmer().stemWord(_IRREGULAR.get(word, word))
 
 
+# "May" inside a sentence is the month, not the modal verb of the stop words ("a trip to London in May")
+_THE_MONTH_MAY = re.compile(r"(?<=[a-z0-9,;:] )May\b")
+
+
 def content_words(text: str) -> set[str]:
     """Stemmed content words of a text.
 
     >>> sorted(content_words("He says the companies are investing in climate tech"))
     ['climat', 'compani', 'invest', 'tech']
+    >>> sorted(content_words("The trip is in May.")), sorted(content_words("May I go? You may."))
+    (['may', 'trip'], ['go'])
     """
-    return {stem(w) for w in tokenize(text) if w not in STOPWORDS}
+    words = {stem(w) for w in tokenize(text) if w not in STOPWORDS}
+    return words | {"may"} if _THE_MONTH_MAY.search(text) else words
 
 
 _VOICED = str.maketrans("gcqdbvz", "kkktpfs")

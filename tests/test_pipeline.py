@@ -293,6 +293,20 @@ def test_a_when_answer_is_refused_when_its_sentence_says_no_to_the_event_at_that
     assert not other.ask("What does Gigascale invest in?").abstained and len(other.llm.prompts) == 1  # no check
 
 
+def test_a_month_is_what_a_when_answer_adds_to_its_question(settings, embedder):
+    """"The London trip is in May.": "May" inside a sentence is the month, not a stop word, so the answer is more
+    than a restatement of "When is the London trip?"."""
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    p = Pipeline(settings.with_(paths=(captions,), context="whole", second_look=False), embedder=embedder,
+                 llm=ScriptedLLM(["The London trip is in May.", "Answer: Yes"]))
+    a = p.ask("When is the London trip?")
+    assert not a.abstained and a.text == "The London trip is in May. [00:07:11]"
+    assert p.llm.prompts[1][-1]["content"].endswith("Question: Is the London trip in May?")
+
+
 def test_the_summary_gets_no_second_look(scripted_pipeline):
     p = scripted_pipeline(["Gigascale invests in oil and gas drilling in Texas.", "Climate tech [1]."], context="whole")
     a = p.ask("What does Gigascale invest in?")
