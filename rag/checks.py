@@ -129,12 +129,17 @@ def in_quotes(text: str) -> str:
 
     >>> in_quotes("“Chips are hard”."), in_quotes("It is a “delicate balance”."), in_quotes("… the end”.")
     ('“Chips are hard.”', '“It is a “delicate balance”.”', '“… the end.”')
+    >>> in_quotes("“A” is better than “B”."), in_quotes("“The start of it …")
+    ('““A” is better than “B”.”', '“The start of it …”')
     """
     core = text.strip()
-    if m := re.fullmatch(r'[“"](.*)[”"]([.!?]?)', core, re.S):  # the whole sentence is a quote
-        core = m[1] + m[2]
+    m = re.fullmatch(r'([“"])([^“”"]*)([”"])([.!?]?)', core, re.S)
+    if m and (m[1] == "“") == (m[3] == "”"):  # the whole sentence is one quote
+        core = m[2] + m[4]
     elif core.count("”") > core.count("“"):  # a quote's end, its opening in an earlier sentence
         core = re.sub(r"”(?=[.!?]?$)", "", core)
+    elif core.count("“") > core.count("”") and core.startswith("“"):  # a quote's start, its end further on
+        core = core[1:]
     return f"“{core}”"
 
 
@@ -204,21 +209,26 @@ def said_about(question: str) -> frozenset[str]:
     return frozenset(content_words(m.group(1))) if m else frozenset()
 
 
-_WHEN = re.compile(r"^\W*when\s+(did|does|do|was|were|is|are|has|have|had|will|would)\s+(.+?)\W*$", re.I)
-_MONTH = r"(?:January|February|March|April|May|June|July|August|September|October|November|December)"
+_WHEN = re.compile(r"^\W*when\s+(did|does|do|was|were|is|are|has|have|had|will|would)\s+([^,;?]+?)"
+                   r"(?:\s+and\s+\w+\b.*|\s*[,;?].*)?$", re.I)
+_MONTH = r"(?-i:January|February|March|April|May|June|July|August|September|October|November|December)"
 _DAY = r"(?:Monday|Tuesday|Wednesday|Thursday|Friday|Saturday|Sunday)"
+_PREP = r"(?:in|on|by|since|around|during|until|before|after)"
+# a time an answer names: a month (with its day and year), a year after a preposition, a weekday or "next week"
 _AT_A_TIME = re.compile(
-    rf"\b(?:(?:in|on|by|since|around|during|until)\s+)?(?:(?:early|late|mid)[\s-]+)?(?-i:{_MONTH})(?:\s+\d{{1,2}})?(?:,?\s+(?:19|20)\d\d)?\b"
-    rf"|\b(?:(?:in|by|since|around|during|until)\s+)?(?:19|20)\d\d\b"
-    rf"|\b(?:next|last|this|coming)\s+(?:{_DAY}|week|weekend|month|year)\b|\bon\s+{_DAY}\b", re.I)
+    rf"\b(?:{_PREP}\s+)?(?:(?:early|late|mid)[\s-]+)?{_MONTH}(?:\s+\d{{1,2}}(?:st|nd|rd|th)?)?(?:,?\s+(?:19|20)\d\d)?\b"
+    rf"|\b{_PREP}\s+(?:(?:early|late|mid)[\s-]+)?(?:the\s+)?(?:19|20)\d\d\b"
+    rf"|\b(?:next|last|this|coming)\s+(?:{_DAY}|week|weekend|month|year)\b|\b(?:on\s+)?{_DAY}\b", re.I)
 
 
 def when_claim(question: str, answer: str) -> str | None:
     """A "when did X happen?" answer as the yes/no question it claims ("When did Mike leave Facebook?" — "He left
-    in 2013": "Did Mike leave Facebook in 2013?"), or None for other questions and answers naming no time.
+    in 2013": "Did Mike leave Facebook in 2013?"), or None: for other questions, and for answers that name no
+    time or more than one (which of them is the event's is not known: "joined in 2004 and left in 2013").
 
     The year of one event is easily attached to another ("left Facebook in 2013", cited to "started working in
-    AI at Facebook in 2013"): the cited sentences must say yes to the event at that time.
+    AI at Facebook in 2013"): the cited sentences must say yes to the event at that time. A bare year counts
+    after a preposition ("in 2013") or as the whole answer ("2013."), not as a count ("2048 GPUs").
 
     >>> when_claim("When did Mike leave Facebook?", "Mike left Facebook in 2013.")
     'Did Mike leave Facebook in 2013?'
@@ -226,17 +236,22 @@ def when_claim(question: str, answer: str) -> str | None:
     'Is the new intern joining next Monday?'
     >>> when_claim("When was the lab started?", "2013"), when_claim("When did he leave?", "He may leave after the IPO.")
     ('Was the lab started in 2013?', None)
-    >>> when_claim("When is the trip?", "The trip is to London in May.")
+    >>> when_claim("When is the trip, according to him?", "The trip is to London in May.")
     'Is the trip in May?'
+    >>> when_claim("When did he leave?", "He joined in 2004 and left in 2013."), when_claim("When?", "In 2013.")
+    (None, None)
     """
-    asked, time = _WHEN.match(question), _AT_A_TIME.search(answer)
-    if not asked or not time:
+    asked = _WHEN.match(question)
+    bare = re.fullmatch(r"\W*((?:19|20)\d\d)\W*", answer)
+    times = [bare[1]] if bare else [t.group(0) for t in _AT_A_TIME.finditer(answer)]
+    if not asked or len(times) != 1:
         return None
-    phrase = re.sub(r"^(?:In|On|By|Since|Around|During|Until|Next|Last|This|Coming)\b", lambda m: m[0].lower(),
-                    time.group(0))
-    if re.fullmatch(r"(?:19|20)\d\d", phrase) or re.match(_MONTH, phrase):
-        phrase = f"in {phrase}"
-    return f"{asked[1].capitalize()} {asked[2]} {phrase}?"
+    phrase = re.sub(rf"^(?:{_PREP}|next|last|this|coming|early|late|mid)\b", lambda m: m[0].lower(), times[0],
+                    flags=re.I)
+    if not re.match(rf"{_PREP}\b|next|last|this|coming", phrase):  # "May 5": on; "2013", "late March": in
+        on = re.match(_DAY, phrase) or (not bare and re.search(r"\d", phrase) and not re.search(r"\d{4}$", phrase))
+        phrase = f"{'on' if on else 'in'} {phrase}"
+    return f"{asked[1].capitalize()} {asked[2].strip()} {phrase}?"
 
 
 # a sentence longer than this is not quoted in a "what did he say about X?" answer (its link shows it)

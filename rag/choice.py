@@ -14,11 +14,12 @@ from collections.abc import Sequence
 from dataclasses import dataclass, replace
 
 from rag.answer import Answer, AnswerSentence
-from rag.checks import opens_with_auxiliary
+from rag.checks import opens_with_auxiliary, quoting
 from rag.citations import STOPWORDS
 
 _OR = re.compile(r"\bor\b(?!\s+not\b)", re.I)
 _DET = r"(?:a|an|the|its|his|her|their|our|my|your|this|that)"
+_PREP = r"(?:in|on|at|for|of|from|with|during|by|to|into|about|after|before|since|than)"
 # "did he mention Zapier or n8n?" asks whether either is mentioned, not which
 _EITHER = re.compile(r"\b(?:mention(?:s|ed)?|talk(?:s|ed)?\s+about|discuss(?:es|ed)?|sa(?:y|ys|id)|either|whether)\b",
                      re.I)
@@ -65,19 +66,26 @@ def alternatives(question: str) -> Choice | None:
         return _which(m)
     if not opens_with_auxiliary(q):
         return None
-    head, tail = q[:found[0].start()].rstrip(), q[found[0].end():].lstrip()
+    head, tail = q[:found[0].start()].rstrip(" ,;"), q[found[0].end():].lstrip()
     m = re.match(r"([^?,;]+?)\s*((?:[?,;].*)?)$", tail, re.S)
     if not m:
         return None
     second, rest = m[1].strip(), m[2]
-    bare = re.sub(rf"^{_DET}\s+", "", second, flags=re.I).split()
+    # "Facebook or Google in 2013?": "in 2013" belongs to both options
+    parts = second.split()
+    cut = next((i for i, w in enumerate(parts) if i and re.fullmatch(_PREP, w, re.I)), len(parts))
+    second, rest = " ".join(parts[:cut]), (" " + " ".join(parts[cut:]) if cut < len(parts) else "") + rest
+    led = re.match(rf"(?:{_DET}|{_PREP})\s+", second, re.I)  # "an agent", "in the cloud"
+    size = 1 if led and re.fullmatch(_PREP, led[0].strip(), re.I) else len(second[led.end() if led else 0:].split())
     words = head.split()
-    if not bare or len(bare) > MAX_OPTION_WORDS or len(words) <= len(bare):
+    if not second or size > MAX_OPTION_WORDS or len(words) <= size:
         return None
-    span = words[-len(bare):]
+    span = words[-size:]
     while len(span) > 1 and span[0].lower() in STOPWORDS:
         span = span[1:]
-    if len(bare) < len(second.split()) and len(words) > len(span) and re.fullmatch(_DET, words[-len(span) - 1], re.I):
+    if led and len(words) > len(span) and words[-len(span) - 1].lower() == led[0].strip().lower() or \
+            led and re.fullmatch(_DET, led[0].strip(), re.I) and len(words) > len(span) \
+            and re.fullmatch(_DET, words[-len(span) - 1], re.I):  # "a workflow or an agent", "in X or in Y"
         span = words[-len(span) - 1:]
     before = words[:len(words) - len(span)]
     if not before or all(w.lower() in STOPWORDS for w in span):
@@ -119,10 +127,14 @@ def _which(m: re.Match) -> Choice | None:
     return Choice((a, b), tuple(f"Is {o} the {noun} that {clause}?" for o in (a, b)))
 
 
+_SETTLED_YES = quoting("yes", [])  # "Yes. The transcript says: ": a verdict of the cited sentences, quoted
+
+
 def says_yes(answer: Answer) -> bool:
-    """Whether an answer to a yes/no question opens with "Yes"."""
+    """Whether an answer to a yes/no question opens with a "Yes" that its cited sentences gave (quoted), not the
+    model's own "Yes, …" left standing when the check gave no verdict."""
     said = next((s.text for s in answer.sentences if s.supported), "")
-    return not answer.abstained and re.match(r"^\W*yes\b", said, re.I) is not None
+    return not answer.abstained and said.startswith(_SETTLED_YES)
 
 
 def picked(choice: Choice, answers: Sequence[Answer]) -> tuple[int | None, str]:
@@ -141,7 +153,9 @@ def as_chosen(option: str, answer: Answer) -> tuple[AnswerSentence, ...]:
     """The chosen option's yes/no answer with its opening "Yes" replaced by the option ("Facebook. The transcript
     says: “…”")."""
     sentences = list(answer.sentences)
-    first = next(i for i, s in enumerate(sentences) if s.supported)
+    first = next((i for i, s in enumerate(sentences) if s.supported), None)
+    if first is None:
+        return tuple(sentences)
     named = option[0].upper() + option[1:]
     sentences[first] = replace(sentences[first], text=re.sub(r"^\W*yes\b[,.!]?", f"{named}.", sentences[first].text,
                                                              count=1, flags=re.I))

@@ -277,7 +277,7 @@ class Pipeline:
         # each option is asked on its own, with its own floor: "… have 55 or 100 people?" as a whole is far from
         # "We have 55 plus people", "… have 55?" is not
         if focus is None and not whole_question and self.settings.yes_no_check and (choice := alternatives(question)):
-            yield from self._either(choice, history, hits, timings, t0, base, (id, top_k, retrieval, source, context))
+            yield from self._either(choice, history, timings, t0, base, (id, top_k, retrieval, source, context))
             return
         if focus is None and not whole_question and best < floor:
             timings["total"] = (time.perf_counter() - t0) * 1000
@@ -399,8 +399,8 @@ class Pipeline:
                      sentences=sentences, raw=raw, timings_ms=timings, trace=trace,
                      reason=f"the transcript does not answer: {missing[0]}" if missing else "", **base)
 
-    def _either(self, choice: Choice, history: list, hits, timings: dict, t0: float, base: dict,
-                options: tuple) -> Iterator[str | Answer]:
+    def _either(self, choice: Choice, history: list, timings: dict, t0: float, base: dict,
+                per_call: tuple) -> Iterator[str | Answer]:
         """A question that offers two options (`rag.choice.alternatives`): each option asked as a yes/no question
         of its own; the answer is the option the transcript says yes to, with its quoted sentence, or a refusal
         when it says yes to neither or to both."""
@@ -408,7 +408,7 @@ class Pipeline:
         for ask in choice.asks:
             if answers:
                 yield "\n"
-            for event in self._stream(ask, history, *options):
+            for event in self._stream(ask, history, *per_call):
                 if isinstance(event, Answer):
                     answers.append(event)
                 else:

@@ -114,3 +114,15 @@ def test_a_when_answer_becomes_the_yes_no_question_it_claims():
     assert when_claim("When was FAIR started?", "In late March 2013.") == "Was FAIR started in late March 2013?"
     assert when_claim("What did Mike do in 2013?", "He started working in AI in 2013.") is None  # not a when-question
     assert when_claim("When did he leave?", "He may leave after the IPO.") is None  # "may" is no month
+    assert when_claim("When did he leave?", "He joined in 2004 and left in 2013.") is None  # which time is whose?
+    assert when_claim("When did they buy GPUs?", "They bought 2048 GPUs in 2019.") == "Did they buy GPUs in 2019?"
+    assert when_claim("When did Mike leave Facebook, according to him?", "In 2013.") == "Did Mike leave Facebook in 2013?"
+    assert when_claim("When does it start?", "It starts May 5.") == "Does it start on May 5?"
+
+
+def test_a_quoted_sentence_keeps_the_quotes_inside_it():
+    from rag.checks import in_quotes
+
+    assert in_quotes("“Chips are hard”.") == "“Chips are hard.”"  # the sentence is one quote: its marks go
+    assert in_quotes("“A” is better than “B”.") == "““A” is better than “B”.”"  # two quotes inside: kept
+    assert in_quotes("It’s the ultimate abstraction”.") == "“It’s the ultimate abstraction.”"  # a quote's end

@@ -28,6 +28,15 @@ def said(text: str, abstained: bool = False) -> Answer:
       "Is underpredicting the capacity-planning mistake that Mike has regretted more?")),
     ("What framework does the demo use, agno or LangChain?", ("agno", "LangChain"),
      ("Is agno the framework that the demo does use?", "Is LangChain the framework that the demo does use?")),
+    ("Did Mike work at Facebook or Google in 2013?", ("Facebook", "Google"),  # a qualifier both options share
+     ("Did Mike work at Facebook in 2013?", "Did Mike work at Google in 2013?")),
+    ("Is Mike the CEO or CTO of Gigascale?", ("CEO", "CTO"), ("Is Mike the CEO of Gigascale?", "Is Mike the CTO of Gigascale?")),
+    ("Is the data stored locally or in the cloud?", ("locally", "in the cloud"),
+     ("Is the data stored locally?", "Is the data stored in the cloud?")),
+    ("Was the demo in Python or in JavaScript?", ("in Python", "in JavaScript"),
+     ("Was the demo in Python?", "Was the demo in JavaScript?")),
+    ("Was Mike the CTO of Facebook, or Google?", ("Facebook", "Google"),
+     ("Was Mike the CTO of Facebook?", "Was Mike the CTO of Google?")),
 ])
 def test_a_two_option_question_is_asked_one_option_at_a_time(question, options, asks):
     choice = alternatives(question)
@@ -54,6 +63,8 @@ def test_the_option_the_transcript_says_yes_to_is_picked():
     assert picked(choice, [yes, refused]) == (0, "") and picked(choice, [no, yes]) == (1, "")
     assert picked(choice, [refused, refused])[0] is None and "neither" in picked(choice, [no, refused])[1]
     assert picked(choice, [yes, yes])[0] is None and "both" in picked(choice, [yes, yes])[1]
+    unsettled = said("Yes, he was the CTO of Google.")  # the model's own "Yes", no verdict of its sentences
+    assert picked(choice, [refused, unsettled])[0] is None
 
 
 def test_the_chosen_option_replaces_the_yes():

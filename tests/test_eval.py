@@ -57,6 +57,7 @@ def test_every_answerable_gold_question_names_its_key_facts(gold):
     for g in gold:
         assert bool(g.facts) == g.answerable, g.id
         assert not g.answerable or facts_right(g.facts, g.answer), g.id  # the reference states its facts
+        assert not g.answerable or any(not f.startswith("!") for f in g.facts), g.id  # not only what it must not say
 
 
 def test_caption_gold_set_is_valid_against_the_captions():

@@ -66,10 +66,13 @@ def facts_right(facts: Sequence[str], answer: str) -> bool | None:
     True
     >>> facts_right(["facebook", "!google"], "Google. The transcript says: “former CTO at Facebook”")
     False
+    >>> facts_right(["fast", "!slow"], "Fast. The transcript says: “nothing is slow”")  # the quote is the evidence
+    True
     """
     if not facts:
         return None
-    return all(not fact_found(f[1:], answer) if f.startswith("!") else fact_found(f, answer) for f in facts)
+    own = answer.split("The transcript says:")[0]  # a quote may name the other option ("… nothing is slow")
+    return all(not fact_found(f[1:], own) if f.startswith("!") else fact_found(f, answer) for f in facts)
 
 
 def matches(moment: float, gold: Sequence[float], tolerance: float = TOLERANCE_S) -> bool:
