@@ -124,6 +124,10 @@ def mentioned_near(terms: frozenset[str], citations: Sequence[Citation], sentenc
     return any(terms & content_words(s.text) for s in near_cited(citations, sentences))
 
 
+# what opens the quote of the sentences an answer rests on ("No. The transcript says: “…”")
+QUOTE_LEAD = "The transcript says:"
+
+
 def in_quotes(text: str) -> str:
     """A sentence in quotation marks, its own outer marks dropped (a sentence that is itself a quote).
 
@@ -150,7 +154,7 @@ def quoting(said: str, texts: Sequence[str]) -> str:
     'No. The transcript says: “Meta designs its own servers.” … “It stopped buying them.”'
     """
     quoted = " … ".join(in_quotes(t) for t in dict.fromkeys(texts))
-    return f"{said.capitalize()}. The transcript says: {quoted}"
+    return f"{said.capitalize()}. {QUOTE_LEAD} {quoted}"
 
 
 def settle_yes_no(sentences: Sequence[AnswerSentence], citations: Sequence[Citation],
@@ -277,7 +281,7 @@ def in_their_words(answer: str, topic: frozenset[str], cited: Sequence[str], mos
         return None
     if word_share(content_words(" ".join(quoted)), answer) >= 0.8:
         return None
-    return "The transcript says: " + " … ".join(in_quotes(t) for t in quoted)
+    return f"{QUOTE_LEAD} " + " … ".join(in_quotes(t) for t in quoted)
 
 
 def mentioning(topic: frozenset[str], sentences: Sequence[Segment], most: int = 2) -> list[Segment]:

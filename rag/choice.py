@@ -83,10 +83,10 @@ def alternatives(question: str) -> Choice | None:
     span = words[-size:]
     while len(span) > 1 and span[0].lower() in STOPWORDS:
         span = span[1:]
-    if led and len(words) > len(span) and words[-len(span) - 1].lower() == led[0].strip().lower() or \
-            led and re.fullmatch(_DET, led[0].strip(), re.I) and len(words) > len(span) \
-            and re.fullmatch(_DET, words[-len(span) - 1], re.I):  # "a workflow or an agent", "in X or in Y"
-        span = words[-len(span) - 1:]
+    lead = led[0].strip().lower() if led else ""
+    prior = words[-len(span) - 1].lower() if len(words) > len(span) else ""
+    if lead and (prior == lead or (re.fullmatch(_DET, lead) and re.fullmatch(_DET, prior))):
+        span = words[-len(span) - 1:]  # the first option's own word: "a workflow or an agent", "in X or in Y"
     before = words[:len(words) - len(span)]
     if not before or all(w.lower() in STOPWORDS for w in span):
         return None

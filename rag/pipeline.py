@@ -259,26 +259,27 @@ class Pipeline:
         keep = max(self.settings.history_turns, 1 if follows else 0)
         history = list(history)[-keep:] if keep else []
         searched = f"{follows} {question}" if follows else search_query(question, history)
-        hits = self.retrieve(searched, top_k, retrieval, source)
-        t_retrieved = time.perf_counter()
-        timings = {"retrieve": (t_retrieved - t0) * 1000}
-        best = max((h.score for h in hits), default=0.0)  # fused (hybrid) order need not put it first
         base = dict(question=question, searched=searched, id=id)
         focus = find_focus(question, self.transcripts_for(source), self.embedder.encode_cached)
+        strategy = "focus" if focus else self.context_for(source, context)
+        # "what is this about?" is about all of it: no floor, when the model reads all of it (not a top-k sample)
+        whole_question = about_whole(question) if strategy == "whole" else None
+        # each option is searched and asked on its own, with its own floor: "… have 55 or 100 people?" as a whole
+        # is far from "We have 55 plus people", "… have 55?" is not
+        if focus is None and not whole_question and self.settings.yes_no_check and (choice := alternatives(question)):
+            yield from self._either(choice, history, {}, t0, base, (id, top_k, retrieval, source, context))
+            return
+        t_search = time.perf_counter()
+        hits = self.retrieve(searched, top_k, retrieval, source)
+        t_retrieved = time.perf_counter()
+        timings = {"retrieve": (t_retrieved - t_search) * 1000}
+        best = max((h.score for h in hits), default=0.0)  # fused (hybrid) order need not put it first
         if focus is not None and not focus.sentences:
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings, trace=Trace("focus", tuple(hits)),
                          reason=f"no sentence of the transcript is {focus.description}", **base)
             return
-        strategy = "focus" if focus else self.context_for(source, context)
         floor = self.settings.min_whole_score if strategy == "whole" else self.settings.min_retrieval_score
-        # "what is this about?" is about all of it: no floor, when the model reads all of it (not a top-k sample)
-        whole_question = about_whole(question) if strategy == "whole" else None
-        # each option is asked on its own, with its own floor: "… have 55 or 100 people?" as a whole is far from
-        # "We have 55 plus people", "… have 55?" is not
-        if focus is None and not whole_question and self.settings.yes_no_check and (choice := alternatives(question)):
-            yield from self._either(choice, history, timings, t0, base, (id, top_k, retrieval, source, context))
-            return
         if focus is None and not whole_question and best < floor:
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,

@@ -7,6 +7,8 @@ import string
 from collections import Counter
 from collections.abc import Sequence
 
+from rag.checks import QUOTE_LEAD
+
 TOLERANCE_S = 3.0  # a cited or retrieved moment within this many seconds of a gold moment counts
 
 
@@ -71,7 +73,7 @@ def facts_right(facts: Sequence[str], answer: str) -> bool | None:
     """
     if not facts:
         return None
-    own = answer.split("The transcript says:")[0]  # a quote may name the other option ("… nothing is slow")
+    own = answer.split(QUOTE_LEAD)[0]  # a quote may name the other option ("… nothing is slow")
     return all(not fact_found(f[1:], own) if f.startswith("!") else fact_found(f, answer) for f in facts)
 
 
