@@ -14,10 +14,10 @@ from dataclasses import replace
 from itertools import islice
 
 from rag.answer import AnswerSentence, Citation
-from rag.citations import DraftSentence, content_words, is_terse, stem, word_share
+from rag.citations import DraftSentence, content_words, is_terse, stem, word_share, words_in_order
 from rag.embedder import Encode
-from rag.grounding import (counts_what_was_asked, expected_kind, has_kind, kind_asked, noun_asked, only_names, restates,
-                            role_asked)
+from rag.grounding import (counts_what_was_asked, expected_kind, gives_name, has_kind, kind_asked, name_asked, name_given,
+                            noun_asked, only_names, restates, role_asked)
 from rag.segments import Segment, segment_key
 
 _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
@@ -398,4 +398,10 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         # "Who is the interviewer?" answered with the one name the transcript gives, cited to a sentence that
         # never calls anyone the interviewer
         return f"the question asks who the {role} is; the sentences the answer rests on name no {role}"
+    if name_asked(question):
+        name = name_given(said, question)
+        if name is None:
+            return "the question asks for a name; the answer gives none"
+        if not any(gives_name(name, c.text, words_in_order) for c in citations):
+            return f"the question asks for a name; the sentences the answer rests on do not give “{name}”"
     return ""

@@ -136,6 +136,17 @@ def stem(word: str) -> str:
 
 # "May" inside a sentence is the month, not the modal verb of the stop words ("a trip to London in May")
 _THE_MONTH_MAY = re.compile(r"(?<=[a-z0-9,;:] )May\b")
+# an acronym's plural ("CTOs", "LLMs", "GPUs"), which the stemmer leaves whole: its "s" is dropped before stemming
+_ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
+
+
+def words_in_order(text: str) -> list[str]:
+    """The stemmed words of a text, in order, stop words too (an acronym's plural read as the acronym).
+
+    >>> words_in_order("The CTOs' LLMs")
+    ['the', 'cto', 'llm']
+    """
+    return [stem(w) for w in tokenize(_ACRONYM_PLURAL.sub(r"\1", text))]
 
 
 def content_words(text: str) -> set[str]:
@@ -145,8 +156,10 @@ def content_words(text: str) -> set[str]:
     ['climat', 'compani', 'invest', 'tech']
     >>> sorted(content_words("The trip is in May.")), sorted(content_words("May I go? You may."))
     (['may', 'trip'], ['go'])
+    >>> content_words("CTOs, LLMs and GPUs") == content_words("a CTO, an LLM and a GPU")
+    True
     """
-    words = {stem(w) for w in tokenize(text) if w not in STOPWORDS}
+    words = {stem(w) for w in tokenize(_ACRONYM_PLURAL.sub(r"\1", text)) if w not in STOPWORDS}
     return words | {"may"} if _THE_MONTH_MAY.search(text) else words
 
 

@@ -10,7 +10,9 @@ Facebook (for 9 years)". These pure checks catch the commonest such cases withou
 * a question asking for a quantity ("how many", "how much", "what percentage"), a year ("what year",
   "which year") or a version ("which model version") must get an answer that holds one;
 * "how many X" answered with a count of something else ("How many vacation days?" — "55 plus people")
-  does not answer.
+  does not answer;
+* a question asking for a name ("What is the name of X?", "What is X called?") must get a name that its
+  evidence gives, word for word ("the Meta GPU" is no name where "Meta" and "GPUs" are only words apart).
 """
 
 from __future__ import annotations
@@ -227,3 +229,57 @@ def only_names(answer: str, question: str, words) -> bool:
     """
     added = [w for w in re.findall(r"[A-Za-z][\w'’-]*", answer) if words(w) and not words(w) & words(question)]
     return bool(added) and all(w[0].isupper() for w in added)
+
+
+_NAME_Q = re.compile(r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+(?:[\w'’-]+\s+){0,5}?names?\b"
+                     r"|\bwhat\s+(?:is|was|are|were)\s+.+?\s+called\b", re.I)
+_CALLED = re.compile(r"\b(?:called|named|names?\s+(?:is|was|are|were))\s+[\"“‘']?(?P<name>[^.,;:!?\"”’]+)", re.I)
+_CAPITALISED_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z0-9][\w-]*(?:\s+[A-Z0-9][\w-]*)*")
+_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+
+
+def name_asked(question: str) -> bool:
+    """Whether a question asks for a name: "What is the name of X?", "What is her name?", "What is X called?".
+
+    >>> name_asked("What is the name of Meta's custom AI chip?"), name_asked("What's the presenter's name?")
+    (True, True)
+    >>> name_asked("What is the framework in the demo called?"), name_asked("What does he call agentic AI?")
+    (True, False)
+    >>> name_asked("What is the lab about?"), name_asked("Whose names are on the paper?")
+    (False, False)
+    """
+    return bool(_NAME_Q.search(question))
+
+
+def name_given(answer: str, question: str) -> str | None:
+    """The name an answer gives: what follows "called", "named" or "the name is"; a terse answer whole; else its
+    first run of capitalised words inside a sentence that the question does not hold. None: it gives no name.
+
+    >>> name_given("Meta's custom AI chip is called the Meta GPU.", "What is the name of Meta's chip?")
+    'Meta GPU'
+    >>> name_given("Gigascale.", "What is the name of his firm?"), name_given("The lab is FAIR, at Facebook.", "What is the lab called?")
+    ('Gigascale', 'FAIR')
+    >>> name_given("Gigascale manages the venture capital firm Gigascale.", "What is the name of the fund Gigascale manages?") is None
+    True
+    """
+    if m := _CALLED.search(answer):
+        return _ARTICLE.sub("", m["name"].strip()) or None
+    if len(re.findall(r"[\w'’-]+", answer)) <= 4:
+        return _ARTICLE.sub("", answer.strip().rstrip(".!?")) or None
+    asked = {w.lower() for w in re.findall(r"[\w-]+", question)}
+    for run in _CAPITALISED_RUN.finditer(answer):
+        if not all(w.lower() in asked for w in run.group().split()):
+            return run.group()
+    return None
+
+
+def gives_name(name: str, evidence: str, words) -> bool:
+    """Whether the evidence holds the name word for word: its words in a row, as `words` (the stemming word
+    list, `rag.citations.words_in_order`) reads them.
+
+    >>> words = lambda t: re.findall(r"[a-z0-9]+", t.lower())
+    >>> gives_name("Meta GPU", "At Meta ... the cost of GPU compute", words), gives_name("FAIR", "the FAIR lab", words)
+    (False, True)
+    """
+    wanted, found = words(name), words(evidence)
+    return bool(wanted) and any(found[i:i + len(wanted)] == wanted for i in range(len(found) - len(wanted) + 1))

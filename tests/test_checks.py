@@ -78,6 +78,25 @@ def test_who_is_the_role_needs_a_sentence_naming_that_role():
     assert refusal("Who was the CTO?", answer, [cto], [], False, None, 0.2) == ""
 
 
+def test_a_name_asked_for_must_be_given_word_for_word_by_the_cited_sentences():
+    gpus = Citation("00:22:29", 1349.0, "talk", "The high cost of GPUs for AI compute leads CTOs to consider "
+                    "specialized hardware.")
+    question = "What is the name of Meta's custom AI chip?"
+    invented = (AnswerSentence("Meta's custom AI chip is called the Meta GPU.", (0, 1), True),)
+    assert refusal(question, invented, [SERVERS, gpus], [], False, None, 0.2) == \
+        "the question asks for a name; the sentences the answer rests on do not give “Meta GPU”"
+    nameless = (AnswerSentence("Meta designs nearly all its data center equipment.", (0,), True),)
+    assert refusal(question, nameless, [SERVERS], [], False, None, 0.2) == \
+        "the question asks for a name; the answer gives none"
+    firm = Citation("00:00:31", 31.0, "talk", "He is the founder of the venture capital firm Gigascale.")
+    for said in ("Gigascale.", "The firm is called Gigascale.", "He founded the firm Gigascale in his own name."):
+        answer = (AnswerSentence(said, (0,), True),)
+        assert refusal("What is the name of the firm he founded?", answer, [firm], [], False, None, 0.2) == ""
+    # "GPUs" in the sentence gives the name "GPU" (an acronym's plural is the acronym)
+    assert refusal("What are the chips called?", (AnswerSentence("GPUs.", (0,), True),), [gpus], [], False, None,
+                   0.2) == ""
+
+
 def test_an_answer_to_which_x_must_speak_of_an_x():
     question = "Which database does the travel assistant use?"
     api = (Segment("talk", 470, "In this system, I might have integrated an AccuWeather API for weather."),)

@@ -30,6 +30,8 @@ def test_content_words_and_lexical_support():
     assert content_words("The guest says Python") == {"python"}
     assert lexical_support("Gigascale invests in climate", "Gigascale backs climate startups") == pytest.approx(2 / 3)
     assert lexical_support("the of and", "anything") == 0.0
+    # an acronym's plural is its word: "CTOs" is found in "the CTO" (the stemmer keeps "ctos" whole)
+    assert lexical_support("What do CTOs need?", "The CTO needs judgment.") == 1.0
 
 
 def passages():
