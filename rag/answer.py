@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 
 ABSTAIN_TEXT = "The transcript doesn't say."
@@ -111,3 +112,18 @@ class Answer:
             "context": self.trace.context if self.trace else None,
             "timings_ms": {k: round(v, 1) for k, v in self.timings_ms.items()},
         }
+
+
+def render(sentences: Sequence[AnswerSentence], citations) -> str:
+    """The answer as text: its supported sentences, each followed by its verified `[hh:mm:ss]` times.
+
+    Sentences the transcript does not support are left out of the answer; they stay listed in
+    `Answer.unsupported` (shown collapsed as "not found in the transcript").
+    """
+    parts = []
+    for s in sentences:
+        if not s.supported:
+            continue
+        times = dict.fromkeys(citations[i].timestamp for i in s.citations)  # two sentences can share a time
+        parts.append(s.text + "".join(f" [{t}]" for t in times))
+    return " ".join(parts)

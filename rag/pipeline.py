@@ -8,26 +8,22 @@ import time
 from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
-import numpy as np
-
-from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
-from rag.checks import (KIND_REFUSAL, around, in_quotes, in_their_words, is_yes_no, key_terms, mention_topic,
-                        mentioned_near, mentioning, needed, polarity, quoting, refusal, said_about, settle_yes_no,
-                        verdict, when_claim)
+from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace, render
+from rag.checks import (KIND_REFUSAL, around, in_quotes, in_their_words, is_yes_no, mentioning, needed, refusal,
+                        said_about, when_claim)
 from rag.choice import Choice, alternatives, as_chosen, picked
-from rag.citations import content_words, evidence_units, lexical_support, parse_answer, verify
+from rag.citations import evidence_units, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
 from rag.focus import about_whole, asks_overview, find_focus, keep_best, without_time
-from rag.grounding import restates
 from rag.parts import joined, two_parts
 from rag.prompt import (KIND_ASK, NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_PARTS_ASK, OVERVIEW_POINTS,
-                        SUMMARY_QUESTION, as_asked, build_messages, number_sentences, whole_messages, yes_no_messages)
+                        SUMMARY_QUESTION, as_asked, build_messages, number_sentences, whole_messages)
 from rag.chunker import Hit
 from rag.retriever import Retriever
-from rag.segments import segment_key
 from rag.settings import Settings
+from rag.yesno import Verdicts
 
 MAX_QUESTION_CHARS = 1000
 WINDOW_LOOK = 5  # a time question's second look reads this many of the window's sentences
@@ -66,14 +62,6 @@ def says_dont_know(text: str) -> bool:
     return NO_ANSWER.lower() in text.lower() or bool(_DONT_KNOW.search(text))
 
 
-def yes_no_verdict(llm: Generator, question: str, evidence: Sequence[str]) -> tuple[str, str | None]:
-    """The model's check of a yes/no question against `evidence` alone: its reply, and the verdict in it
-    ("yes", "no" or None). The check's instructions are a cached prefix: only the sentences and the question
-    are evaluated for each check."""
-    reply = "".join(llm.generate(yes_no_messages(question, evidence), cached_prefix=1)).strip()
-    return reply, verdict(reply)
-
-
 def in_order_parts(sentences: Sequence, n: int) -> tuple:
     """`sentences` cut into `n` consecutive parts of (nearly) equal length, as passages.
 
@@ -85,21 +73,6 @@ def in_order_parts(sentences: Sequence, n: int) -> tuple:
     for i in range(n):
         cuts.append(cuts[-1] + size + (i < extra))
     return tuple(tuple(sentences[a:b]) for a, b in zip(cuts, cuts[1:]))
-
-
-def render(sentences: Sequence[AnswerSentence], citations) -> str:
-    """The answer as text: its supported sentences, each followed by its verified `[hh:mm:ss]` times.
-
-    Sentences the transcript does not support are left out of the answer; they stay listed in
-    `Answer.unsupported` (shown collapsed as "not found in the transcript").
-    """
-    parts = []
-    for s in sentences:
-        if not s.supported:
-            continue
-        times = dict.fromkeys(citations[i].timestamp for i in s.citations)  # two sentences can share a time
-        parts.append(s.text + "".join(f" [{t}]" for t in times))
-    return " ".join(parts)
 
 
 class Pipeline:
@@ -133,6 +106,11 @@ class Pipeline:
 
             self._llm = make_generator(self.settings)
         return self._llm
+
+    @property
+    def verdicts(self) -> Verdicts:
+        """The yes/no checks (`rag.yesno`), with this pipeline's model and embedder."""
+        return Verdicts(self.llm, self.embedder.encode_cached, self.settings)
 
     @property
     def transcripts(self) -> list:
@@ -352,9 +330,9 @@ class Pipeline:
             answer = looked if not looked.abstained else replace(answer, trace=replace(answer.trace, second_reply=again))
         if not answer.abstained and (claim := when_claim(question, " ".join(s.text for s in answer.sentences
                                                                           if s.supported))):
-            answer = self._at_that_time(answer, claim)
+            answer = self.verdicts.at_that_time(answer, claim)
         if self._yes_no(question):
-            answer = self._yes_or_no(answer, focus, source)
+            answer = self.verdicts.settle(answer, focus, lambda: self.numbered(source)[1])
         elif not answer.abstained and (topic := said_about(question)):
             answer = self._in_their_words(answer, topic)
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
@@ -472,100 +450,6 @@ class Pipeline:
         """Whether the question gets the yes/no handling (`rag.checks.is_yes_no`, when the setting is on)."""
         return self.settings.yes_no_check and is_yes_no(question)
 
-    def _yes_or_no(self, answer: Answer, focus, source: str | None) -> Answer:
-        """A yes/no question's answer: an answer gets the verdict of its cited sentences; a refused "does he
-        mention X?" the sentences that mention X; a refusal of the model itself the verdict of one very close
-        sentence. Otherwise the refusal stands."""
-        if not answer.abstained:
-            return self._settle_yes_no(answer)
-        if topic := mention_topic(answer.question):
-            scope = focus.sentences if focus else self.numbered(source)[1]
-            return self._mentioned(answer, mentioning(topic, scope))
-        if focus is None and answer.trace is not None and answer.trace.drafts == ():
-            return self._closest_verdict(answer)
-        return answer
-
-    def _settle_yes_no(self, answer: Answer) -> Answer:
-        """Open a yes/no answer with the Yes or No its cited sentences give, asked of the model with those
-        sentences alone (a small model reading the whole transcript often gets the polarity backwards)."""
-        shown = list({s.key: s for p in answer.trace.passages for s in p if not s.is_heading}.values()) \
-            if answer.trace else []
-        terms = key_terms(answer.question, shown)
-        if terms and not mentioned_near(terms, answer.citations, shown):
-            return self._key_term_verdict(answer, terms, shown)
-        answer, said = self._checked(answer, list(dict.fromkeys(c.text for c in answer.citations)))
-        sentences, citations = settle_yes_no(answer.sentences, answer.citations, said)
-        own = next((polarity(s.text) for s in answer.sentences if s.supported), None)
-        why = ""
-        if said is None and restates(" ".join(s.text for s in sentences if s.supported), answer.question,
-                                     content_words):
-            why = "the answer only restates the yes/no question, and its sentences give no verdict"
-        elif own is not None and said is not None and own != said and not self._found_by_search(citations,
-                                                                                                 answer.trace):
-            why = ("the answer's yes or no contradicts its cited sentences, and those are not what search finds "
-                   "for the question")
-        if why:
-            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), reason=why)
-        return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations)
-
-    def _checked(self, answer: Answer, evidence: Sequence[str], question: str | None = None) -> tuple[Answer, str | None]:
-        """The yes/no check of `evidence` (`yes_no_verdict`) on the answer's question, or on `question`: the answer
-        carrying the check's reply and time, and the verdict ("yes", "no" or None)."""
-        t0 = time.perf_counter()
-        reply, said = yes_no_verdict(self.llm, question or answer.question, evidence)
-        timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
-        trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
-        return replace(answer, timings_ms=timings, trace=trace), said
-
-    def _at_that_time(self, answer: Answer, claim: str) -> Answer:
-        """A "when did X happen?" answer, refused when its cited sentences say no to the event at the time it
-        names (`claim`, from `rag.checks.when_claim`: "Did Mike leave Facebook in 2013?")."""
-        answer, said = self._checked(answer, list(dict.fromkeys(c.text for c in answer.citations)), claim)
-        if said != "no":
-            return answer
-        return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(),
-                       reason=f"the cited sentences say no to “{claim}”")
-
-    def _key_term_verdict(self, answer: Answer, terms: frozenset[str], shown: Sequence) -> Answer:
-        """A yes/no answer cited to sentences that do not mention what the question is about ("Does the agentic
-        system need memory?" — "Yes", cited to "any agentic AI system will have one or more agents"): the
-        verdict of the sentence closest to the question among those that do, quoted; a refusal when that
-        gives no yes or no."""
-        sentence, closeness = self._closest(answer.question, [s for s in shown if terms & content_words(s.text)])
-        answer, said = self._checked(answer, [sentence.text])
-        if said is None:
-            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(),
-                           reason=f"the answer's sentences do not mention {'/'.join(sorted(terms))}, what the "
-                                  "question is about, and the closest sentence that does gives no yes or no")
-        return self._quoting(answer, said, [sentence], closeness)
-
-    def _closest_verdict(self, answer: Answer) -> Answer:
-        """A yes/no question the model found no answer to: when one sentence of the passages search found is
-        very close to it, in meaning and in words, that sentence's verdict, quoted.
-
-        The model, told to answer only what the transcript states, refuses a question whose premise the
-        transcript contradicts ("Did he start working in AI in 2015?" — "… in 2013 …"). The closest sentence
-        must reach `yes_no_min_cosine` and hold `yes_no_min_words` of the question's content words; otherwise,
-        and when the check gives no verdict, the refusal stands.
-        """
-        found = list({seg.key: seg for h in answer.trace.hits for seg in h.chunk.sentences
-                      if not seg.is_heading}.values()) if answer.trace else []
-        if not found:
-            return answer
-        sentence, closeness = self._closest(answer.question, found)
-        if (closeness < self.settings.yes_no_min_cosine
-                or lexical_support(answer.question, sentence.text) < self.settings.yes_no_min_words):
-            return answer
-        answer, said = self._checked(answer, [sentence.text])
-        return answer if said is None else self._quoting(answer, said, [sentence], closeness)
-
-    def _closest(self, question: str, sentences: Sequence) -> tuple:
-        """The sentence closest in meaning to the question, and its cosine."""
-        vectors = self.embedder.encode_cached([question] + [s.text for s in sentences])
-        closeness = vectors[1:] @ vectors[0]
-        best = int(np.argmax(closeness))
-        return sentences[best], float(closeness[best])
-
     @staticmethod
     def _in_their_words(answer: Answer, topic: frozenset[str]) -> Answer:
         """A "what did he say about X?" answer, then its cited sentences that speak of X, quoted (see
@@ -577,33 +461,6 @@ class Pipeline:
         quoted = tuple(i for i, c in enumerate(answer.citations) if in_quotes(c.text) in said)
         sentences = (*answer.sentences, AnswerSentence(said, quoted, True))
         return replace(answer, text=render(sentences, answer.citations), sentences=sentences)
-
-    @staticmethod
-    def _mentioned(answer: Answer, found: Sequence) -> Answer:
-        """A refused "does he mention X?" question answered "Yes" with the first sentences that hold every word
-        of X (in the part of the transcript the question names, if any); the refusal stands when none does."""
-        return Pipeline._quoting(answer, "yes", found, 1.0) if found else answer
-
-    @staticmethod
-    def _quoting(answer: Answer, said: str, sentences: Sequence, support: float) -> Answer:
-        """The answer "<Yes|No>. The transcript says: “…”", quoting and citing `sentences`."""
-        cited = tuple(Citation(s.timestamp, s.start, s.source, s.text, s.line, support) for s in sentences)
-        said_it = AnswerSentence(quoting(said, [s.text for s in sentences]), tuple(range(len(cited))), True)
-        return replace(answer, text=render((said_it,), cited), abstained=False, citations=cited,
-                       sentences=(said_it,), reason="")
-
-    @staticmethod
-    def _found_by_search(citations, trace: Trace | None) -> bool:
-        """Whether every cited sentence is in a passage search ranked for the question (or in the part of the
-        transcript a time, neighbour or speaker question is about). A contradiction between the model's yes or
-        no and its cited sentences is only settled by quoting them when they are: otherwise the model's answer
-        was more likely cited to the wrong sentences ("Yes, the agentic system has a memory" cited to
-        sentences about plans and agents, not to "It will also have a memory")."""
-        if trace is None:
-            return False
-        shown = trace.passages if trace.context == "focus" else tuple(h.chunk.sentences for h in trace.hits)
-        found = {seg.key for p in shown for seg in p}
-        return all(segment_key(c.source, c.seconds, c.text) in found for c in citations)
 
     def _captions_only(self, trace: Trace) -> bool:
         """Whether every sentence shown comes from captions or speech recognition (noisy, fragmentary text)."""

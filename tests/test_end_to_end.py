@@ -73,7 +73,7 @@ def test_the_yes_no_check_agrees_with_hand_labelled_verdicts(llm):
     """28 yes/no questions, each with the transcript sentence that settles it (both transcripts); measured 23."""
     import json
 
-    from rag.pipeline import yes_no_verdict
+    from rag.yesno import yes_no_verdict
     from tests.conftest import ROOT
 
     cases = [json.loads(line) for line in (ROOT / "tests" / "data" / "yes-no-verdicts.jsonl").read_text("utf-8").splitlines()]

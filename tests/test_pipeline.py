@@ -188,16 +188,16 @@ def test_a_yes_no_answer_without_a_verdict_that_restates_the_question_abstains(s
 def test_a_contradicted_yes_no_answer_is_quoted_only_when_search_finds_its_sentences():
     from rag.answer import Citation, Trace
     from rag.chunker import Chunk, Hit
-    from rag.pipeline import Pipeline
     from rag.segments import Segment
+    from rag.yesno import found_by_search
 
     memory, plan = Segment("talk", 313, "It will also have a memory."), Segment("talk", 446, "It will first prepare a plan.")
     cite = lambda s: Citation(s.timestamp, s.start, s.source, s.text)  # noqa: E731
     searched = Trace("whole", hits=(Hit(Chunk(0, "talk", (memory,)), 0.6, 0),), passages=((memory,), (plan,)))
-    assert Pipeline._found_by_search([cite(memory)], searched)
-    assert not Pipeline._found_by_search([cite(memory), cite(plan)], searched)  # the plan sentence was not found
+    assert found_by_search([cite(memory)], searched)
+    assert not found_by_search([cite(memory), cite(plan)], searched)  # the plan sentence was not found
     window = Trace("focus", hits=(), passages=((plan,),))  # a time question: its window is what was searched
-    assert Pipeline._found_by_search([cite(plan)], window)
+    assert found_by_search([cite(plan)], window)
 
 
 def test_a_yes_no_question_the_model_finds_no_answer_to_gets_the_verdict_of_a_very_close_sentence(scripted_pipeline):
@@ -385,7 +385,7 @@ def test_search_query_leaves_standalone_questions_alone():
 
 def test_render_shows_each_moment_once():
     from rag.answer import AnswerSentence, Citation
-    from rag.pipeline import render
+    from rag.answer import render
 
     cites = (Citation("00:15:53", 953.0, "t", "Heading"), Citation("00:15:53", 953.0, "t", "Sentence."))
     assert render([AnswerSentence("Claim.", (0, 1), True)], cites) == "Claim. [00:15:53]"

@@ -1,0 +1,166 @@
+"""Yes/no answers settled by what their sentences say, asked of the model with those sentences alone.
+
+A small model reading a whole transcript often gets a yes/no answer's polarity backwards, or refuses a
+question whose premise the transcript contradicts. `Verdicts` asks it once more, with only the sentences
+that matter and a cached instruction prefix, and builds the answer from that verdict: "No. The transcript
+says: “…”". The same check refuses a "when did X happen?" answer whose sentences say no to the event at the
+time it names.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass, replace
+
+import numpy as np
+
+from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace, render
+from rag.checks import (key_terms, mention_topic, mentioned_near, mentioning, polarity, quoting, settle_yes_no,
+                        verdict)
+from rag.citations import content_words, lexical_support
+from rag.embedder import Encode
+from rag.engines import Generator
+from rag.focus import Focus
+from rag.grounding import restates
+from rag.prompt import yes_no_messages
+from rag.segments import Segment, segment_key
+from rag.settings import Settings
+
+
+def yes_no_verdict(llm: Generator, question: str, evidence: Sequence[str]) -> tuple[str, str | None]:
+    """The model's check of a yes/no question against `evidence` alone: its reply, and the verdict in it
+    ("yes", "no" or None). The check's instructions are a cached prefix: only the sentences and the question
+    are evaluated for each check."""
+    reply = "".join(llm.generate(yes_no_messages(question, evidence), cached_prefix=1)).strip()
+    return reply, verdict(reply)
+
+
+def quoted(answer: Answer, said: str, sentences: Sequence[Segment], support: float) -> Answer:
+    """The answer "<Yes|No>. The transcript says: “…”", quoting and citing `sentences`."""
+    cited = tuple(Citation(s.timestamp, s.start, s.source, s.text, s.line, support) for s in sentences)
+    said_it = AnswerSentence(quoting(said, [s.text for s in sentences]), tuple(range(len(cited))), True)
+    return replace(answer, text=render((said_it,), cited), abstained=False, citations=cited,
+                   sentences=(said_it,), reason="")
+
+
+def found_by_search(citations: Sequence[Citation], trace: Trace | None) -> bool:
+    """Whether every cited sentence is in a passage search ranked for the question (or in the part of the
+    transcript a time, neighbour or speaker question is about). A contradiction between the model's yes or
+    no and its cited sentences is only settled by quoting them when they are: otherwise the model's answer
+    was more likely cited to the wrong sentences ("Yes, the agentic system has a memory" cited to
+    sentences about plans and agents, not to "It will also have a memory")."""
+    if trace is None:
+        return False
+    shown = trace.passages if trace.context == "focus" else tuple(h.chunk.sentences for h in trace.hits)
+    found = {seg.key for p in shown for seg in p}
+    return all(segment_key(c.source, c.seconds, c.text) in found for c in citations)
+
+
+@dataclass(frozen=True)
+class Verdicts:
+    """The yes/no checks of answers, with the model and embedder they need.
+
+    Args:
+        llm: the answer model (the check is one short generation on a cached prefix).
+        encode: unit-vector sentence embedder (to find the sentence closest to a question).
+        settings: the one settings object (`yes_no_min_cosine`, `yes_no_min_words`).
+    """
+
+    llm: Generator
+    encode: Encode
+    settings: Settings
+
+    def settle(self, answer: Answer, focus: Focus | None, transcript: Callable[[], Sequence[Segment]]) -> Answer:
+        """A yes/no question's answer: an answer gets the verdict of its cited sentences; a refused "does he
+        mention X?" the first sentences that hold every word of X (in the part of the transcript the question
+        names, `focus`, else in `transcript()`); a refusal of the model itself the verdict of one very close
+        sentence. Otherwise the refusal stands."""
+        if not answer.abstained:
+            return self.settled(answer)
+        if topic := mention_topic(answer.question):
+            found = mentioning(topic, focus.sentences if focus else transcript())
+            return quoted(answer, "yes", found, 1.0) if found else answer
+        if focus is None and answer.trace is not None and answer.trace.drafts == ():
+            return self.closest_verdict(answer)
+        return answer
+
+    def settled(self, answer: Answer) -> Answer:
+        """Open a yes/no answer with the Yes or No its cited sentences give, asked of the model with those
+        sentences alone (a small model reading the whole transcript often gets the polarity backwards)."""
+        shown = list({s.key: s for p in answer.trace.passages for s in p if not s.is_heading}.values()) \
+            if answer.trace else []
+        terms = key_terms(answer.question, shown)
+        if terms and not mentioned_near(terms, answer.citations, shown):
+            return self.key_term_verdict(answer, terms, shown)
+        answer, said = self.checked(answer, list(dict.fromkeys(c.text for c in answer.citations)))
+        sentences, citations = settle_yes_no(answer.sentences, answer.citations, said)
+        own = next((polarity(s.text) for s in answer.sentences if s.supported), None)
+        why = ""
+        if said is None and restates(" ".join(s.text for s in sentences if s.supported), answer.question,
+                                     content_words):
+            why = "the answer only restates the yes/no question, and its sentences give no verdict"
+        elif own is not None and said is not None and own != said and not found_by_search(citations, answer.trace):
+            why = ("the answer's yes or no contradicts its cited sentences, and those are not what search finds "
+                   "for the question")
+        if why:
+            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), reason=why)
+        return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations)
+
+    def checked(self, answer: Answer, evidence: Sequence[str], question: str | None = None) -> tuple[Answer, str | None]:
+        """The yes/no check of `evidence` (`yes_no_verdict`) on the answer's question, or on `question`: the answer
+        carrying the check's reply and time, and the verdict ("yes", "no" or None)."""
+        t0 = time.perf_counter()
+        reply, said = yes_no_verdict(self.llm, question or answer.question, evidence)
+        timings = {**answer.timings_ms, "yes_no": (time.perf_counter() - t0) * 1000}
+        trace = replace(answer.trace, verdict_reply=reply) if answer.trace else None
+        return replace(answer, timings_ms=timings, trace=trace), said
+
+    def at_that_time(self, answer: Answer, claim: str) -> Answer:
+        """A "when did X happen?" answer, refused when its cited sentences say no to the event at the time it
+        names (`claim`, from `rag.checks.when_claim`: "Did Mike leave Facebook in 2013?")."""
+        answer, said = self.checked(answer, list(dict.fromkeys(c.text for c in answer.citations)), claim)
+        if said != "no":
+            return answer
+        return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(),
+                       reason=f"the cited sentences say no to “{claim}”")
+
+    def key_term_verdict(self, answer: Answer, terms: frozenset[str], shown: Sequence[Segment]) -> Answer:
+        """A yes/no answer cited to sentences that do not mention what the question is about ("Does the agentic
+        system need memory?" — "Yes", cited to "any agentic AI system will have one or more agents"): the
+        verdict of the sentence closest to the question among those that do, quoted; a refusal when that
+        gives no yes or no."""
+        sentence, closeness = self.closest(answer.question, [s for s in shown if terms & content_words(s.text)])
+        answer, said = self.checked(answer, [sentence.text])
+        if said is None:
+            return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(),
+                           reason=f"the answer's sentences do not mention {'/'.join(sorted(terms))}, what the "
+                                  "question is about, and the closest sentence that does gives no yes or no")
+        return quoted(answer, said, [sentence], closeness)
+
+    def closest_verdict(self, answer: Answer) -> Answer:
+        """A yes/no question the model found no answer to: when one sentence of the passages search found is
+        very close to it, in meaning and in words, that sentence's verdict, quoted.
+
+        The model, told to answer only what the transcript states, refuses a question whose premise the
+        transcript contradicts ("Did he start working in AI in 2015?" — "… in 2013 …"). The closest sentence
+        must reach `yes_no_min_cosine` and hold `yes_no_min_words` of the question's content words; otherwise,
+        and when the check gives no verdict, the refusal stands.
+        """
+        found = list({seg.key: seg for h in answer.trace.hits for seg in h.chunk.sentences
+                      if not seg.is_heading}.values()) if answer.trace else []
+        if not found:
+            return answer
+        sentence, closeness = self.closest(answer.question, found)
+        if (closeness < self.settings.yes_no_min_cosine
+                or lexical_support(answer.question, sentence.text) < self.settings.yes_no_min_words):
+            return answer
+        answer, said = self.checked(answer, [sentence.text])
+        return answer if said is None else quoted(answer, said, [sentence], closeness)
+
+    def closest(self, question: str, sentences: Sequence[Segment]) -> tuple[Segment, float]:
+        """The sentence closest in meaning to the question, and its cosine."""
+        vectors = self.encode([question] + [s.text for s in sentences])
+        closeness = vectors[1:] @ vectors[0]
+        best = int(np.argmax(closeness))
+        return sentences[best], float(closeness[best])
