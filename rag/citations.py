@@ -24,7 +24,7 @@ import numpy as np
 
 from rag.answer import AnswerSentence, Citation
 from rag.embedder import Encode
-from rag.grounding import numbers, numbers_grounded
+from rag.grounding import name_asked, name_given, numbers, numbers_grounded
 from rag.segments import Segment, split_sentences, tidy_spacing, tokenize
 
 # The model's references to numbered passages: "[2]", "[1, 3]" (times in brackets are rag.formats.text.TIMESTAMP_RE).
@@ -300,6 +300,28 @@ def claim_text(sentence: str, question: str) -> str:
     return sentence
 
 
+_NAMING = frozenset({stem("call"), stem("name")})
+
+
+def checked_as(sentence: str, question: str) -> str:
+    """What of an answer sentence is checked: the sentence, or, for an answer to "what is X called?" that restates
+    its question around the name, the name alone, a terse answer ("The framework in the demo is called Agno." is
+    checked as "Agno.", read with its question: the rest is the question's own words).
+
+    >>> checked_as("The framework in the demo is called Agno.", "What is the framework in the demo called?")
+    'Agno.'
+    >>> checked_as("The demo uses Agno to run agents step by step.", "What is the framework in the demo called?")
+    'The demo uses Agno to run agents step by step.'
+    """
+    if not question or not name_asked(question) or is_terse(sentence):
+        return sentence
+    name = name_given(sentence, question)
+    asked = content_words(question) | _NAMING
+    if name is None or content_words(sentence) - asked != content_words(name) - asked:
+        return sentence
+    return f"{name}."
+
+
 def is_terse(sentence: str) -> bool:
     """Whether an answer sentence is one bare fact ("Python.", "55 plus people."): fewer than four content words.
 
@@ -371,24 +393,25 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
     """
     units = evidence_units(passages)
     texts = [" ".join(s.text for s in group) for _, group in units]
-    claims = [claim_text(d.text, question) for d in drafts]
+    checked = [checked_as(d.text, question) for d in drafts]
+    claims = [claim_text(c, question) for c in checked]
     # read with the question (`claim_text`): scored as a terse answer is; a bare fact also keeps to one sentence
     read_with = [bool(question) and c.startswith(question) for c in claims]
-    tersely = [r and is_terse(d.text) for d, r in zip(drafts, read_with)]
-    terse_of = [(d.text, question) if r else None for d, r in zip(drafts, read_with)]
+    tersely = [r and is_terse(c) for c, r in zip(checked, read_with)]
+    terse_of = [(c, question) if r else None for c, r in zip(checked, read_with)]
     scores = support_matrix(claims, texts, encode, terse_of)
     # A pair must do clearly better than a single sentence to be cited as a pair.
     scores = scores - np.array([PAIR_PENALTY * (len(group) - 1) for _, group in units], dtype=np.float32)
     anchors: dict[tuple[int, int], list[Segment]] = {}
-    for i, (draft, terse) in enumerate(zip(drafts, tersely)):
+    for i, (claim, terse) in enumerate(zip(checked, tersely)):
         for j, text in enumerate(texts):
-            if not grounded(draft.text, terse, text, question):
+            if not grounded(claim, terse, text, question):
                 scores[i, j] = -1.0
             elif terse and len(units[j][1]) > 1:
                 # a terse answer is one fact: one sentence must hold it. A window counts only where a caption
                 # cue broke one sentence (no full stop between): the answer's own words in one part, the
                 # question's context in the other.
-                held = [seg for seg in units[j][1] if grounded(draft.text, True, seg.text, question)]
+                held = [seg for seg in units[j][1] if grounded(claim, True, seg.text, question)]
                 if held and _one_sentence(units[j][1]):
                     anchors[i, j] = held[:1]
                 else:

@@ -76,6 +76,18 @@ def test_a_terse_answer_is_cited_to_one_sentence_not_to_every_sentence_naming_it
     assert sentences[0].supported and len(sentences[0].citations) == 1
 
 
+def test_a_name_given_around_its_restated_question_is_checked_as_the_name(embedder):
+    demo = [(Segment("vtt", 494, "Write a report on Nvidia."),), (Segment("vtt", 506, "And here we are using agno framework."),),
+            (Segment("vtt", 513, "Now when I run this, see here I'm using gemini as a model here."),)]
+    question = "What is the framework in the Nvidia report demo called?"
+    said = [DraftSentence("The framework in the Nvidia report demo is called Agno.", ())]
+    sentences, cites = verify(said, demo, embedder.encode, 0.48, question=question)
+    assert sentences[0].supported and [c.seconds for c in cites] == [506]
+    # the same sentence with another name is checked as that name: no sentence gives it
+    other = [DraftSentence("The framework in the Nvidia report demo is called LangChain.", ())]
+    assert not verify(other, demo, embedder.encode, 0.48, question=question)[0][0].supported
+
+
 def test_a_heading_is_never_cited(embedder):
     heading = Segment("talk", 20, "Strategic Hardware Decisions", kind="heading")
     claim = Segment("talk", 21, "Understanding the supply chain and owning critical parts is crucial.")
