@@ -121,6 +121,9 @@ broken:break meant:mean heard:hear
 """.split())
 
 
+_VOWEL = re.compile(r"[aeiouy]")
+
+
 @lru_cache(maxsize=65536)
 def stem(word: str) -> str:
     """The Snowball (Porter2) English stem: making/make → make, companies/company → compani; an irregular verb
@@ -128,15 +131,18 @@ def stem(word: str) -> str:
 
     >>> [stem(w) for w in ("making", "make", "buying", "buy", "companies", "company", "carefully", "careful")]
     ['make', 'make', 'buy', 'buy', 'compani', 'compani', 'care', 'care']
-    >>> stem("kept") == stem("keep"), stem("wrote") == stem("writing")
-    (True, True)
+    >>> stem("kept") == stem("keep"), stem("wrote") == stem("writing"), stem("llms") == stem("llm")
+    (True, True, True)
     """
+    if len(word) >= 4 and word.endswith("s") and not _VOWEL.search(word[:-1]):
+        word = word[:-1]  # an acronym's plural in lower case, as captions write it: "llms", "mcps"
     return _stemmer().stemWord(_IRREGULAR.get(word, word))
 
 
 # "May" inside a sentence is the month, not the modal verb of the stop words ("a trip to London in May")
 _THE_MONTH_MAY = re.compile(r"(?<=[a-z0-9,;:] )May\b")
 # an acronym's plural ("CTOs", "LLMs", "GPUs"), which the stemmer leaves whole: its "s" is dropped before stemming
+# (in lower case only a plural with no vowel can be told from a word: "llms", see `stem`)
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 
 
@@ -301,6 +307,7 @@ def claim_text(sentence: str, question: str) -> str:
 
 
 _NAMING = frozenset({stem("call"), stem("name")})
+_NEGATION = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.I)
 
 
 def checked_as(sentence: str, question: str) -> str:
@@ -312,8 +319,10 @@ def checked_as(sentence: str, question: str) -> str:
     'Agno.'
     >>> checked_as("The demo uses Agno to run agents step by step.", "What is the framework in the demo called?")
     'The demo uses Agno to run agents step by step.'
+    >>> checked_as("The framework in the demo is not called Agno.", "What is the framework in the demo called?")
+    'The framework in the demo is not called Agno.'
     """
-    if not question or not name_asked(question) or is_terse(sentence):
+    if not question or not name_asked(question) or is_terse(sentence) or _NEGATION.search(sentence):
         return sentence
     name = name_given(sentence, question)
     asked = content_words(question) | _NAMING

@@ -231,11 +231,17 @@ def only_names(answer: str, question: str, words) -> bool:
     return bool(added) and all(w[0].isupper() for w in added)
 
 
-_NAME_Q = re.compile(r"\bwhat(?:['’]s|\s+(?:is|was|are|were))\s+(?:[\w'’-]+\s+){0,5}?names?\b"
-                     r"|\bwhat\s+(?:is|was|are|were)\s+.+?\s+called\b", re.I)
-_CALLED = re.compile(r"\b(?:called|named|names?\s+(?:is|was|are|were))\s+[\"“‘']?(?P<name>[^.,;:!?\"”’]+)", re.I)
-_CAPITALISED_RUN = re.compile(r"(?<![.!?]\s)(?<!^)\b[A-Z0-9][\w-]*(?:\s+[A-Z0-9][\w-]*)*")
-_ARTICLE = re.compile(r"^(?:the|a|an)\s+", re.I)
+_NAME_Q = re.compile(r"\bwhat(?:['’]?s|\s+(?:is|was|are|were))\s+(?:[\w'’-]+\s+){0,5}?names?(?=\s+of\b|\s*[?,;]|\s*$)"
+                     r"|\bwhat(?:['’]?s|\s+(?:is|was|are|were))\s+.+?\s+(?:called|named)(?=\s*[?,;]|\s*$)", re.I)
+# a name: capitalised or digit-led words ("Meta GPU", "GPT-4o", "Llama 3.2", "Node.js")
+_NAME_WORD = r"(?:[A-Z][\w'’+-]*|\d[\w+-]*)(?:\.\w+)*"
+_NAME_RUN = re.compile(rf"\b{_NAME_WORD}(?:\s+{_NAME_WORD})*")
+_CALLED = re.compile(r"(?<![\w-])(?i:called|named|names?\s+(?:is|was|are|were))\s+(?:(?i:the|a|an)\s+)?[\"“‘']?"
+                     rf"(?P<name>{_NAME_WORD}(?:\s+{_NAME_WORD})*|[a-z][\w+-]*(?:\.\w+)*)")
+# capitalised words that name nothing: a sentence's first word, pronouns, "I"
+_NOT_A_NAME = frozenset("""the a an it its this that these those he she they his her their our we i in on at for to
+of and but so yes no there here what which who when then also both each some one him them you your my me us
+it's he's she's they're that's there's""".split())
 
 
 def name_asked(question: str) -> bool:
@@ -243,34 +249,65 @@ def name_asked(question: str) -> bool:
 
     >>> name_asked("What is the name of Meta's custom AI chip?"), name_asked("What's the presenter's name?")
     (True, True)
-    >>> name_asked("What is the framework in the demo called?"), name_asked("What does he call agentic AI?")
-    (True, False)
-    >>> name_asked("What is the lab about?"), name_asked("Whose names are on the paper?")
+    >>> name_asked("What is the framework in the demo called?"), name_asked("What's his company called?")
+    (True, True)
+    >>> name_asked("What does he call agentic AI?"), name_asked("What is the lab about?")
+    (False, False)
+    >>> name_asked("What is meant by the name agentic AI?"), name_asked("What is the difference between what is called RAG and RL?")
     (False, False)
     """
     return bool(_NAME_Q.search(question))
 
 
+def _bare(word: str) -> str:
+    """A word in lower case without its possessive "'s" ("Meta's" → "meta")."""
+    return re.sub(r"['’]s$", "", word.lower())
+
+
+def _name_words(run: str, asked: set[str]) -> str | None:
+    """A run of capitalised words without the words at its ends that name nothing ("In", "I"); None when no word
+    of two or more characters with a letter is left ("2015"), or when the question holds all of it."""
+    words = run.split()
+    while words and words[0].lower().replace("’", "'") in _NOT_A_NAME:
+        words = words[1:]
+    while words and words[-1].lower().replace("’", "'") in _NOT_A_NAME:
+        words = words[:-1]
+    if not any(re.search(r"[A-Za-z]", w) and len(w) >= 2 for w in words) or all(_bare(w) in asked for w in words):
+        return None
+    return " ".join(words)
+
+
 def name_given(answer: str, question: str) -> str | None:
-    """The name an answer gives: what follows "called", "named" or "the name is"; a terse answer whole; else its
-    first run of capitalised words inside a sentence that the question does not hold. None: it gives no name.
+    """The name an answer gives: the capitalised words (or one lower-case word) after "called", "named" or "the
+    name is"; else its first run of capitalised words that the question does not hold, one inside a sentence
+    before one that opens it; else, for an answer of four words or fewer, its words that the question does not
+    hold ("agno."). None: it gives no name.
 
     >>> name_given("Meta's custom AI chip is called the Meta GPU.", "What is the name of Meta's chip?")
     'Meta GPU'
     >>> name_given("Gigascale.", "What is the name of his firm?"), name_given("The lab is FAIR, at Facebook.", "What is the lab called?")
     ('Gigascale', 'FAIR')
+    >>> name_given("The framework is called Agno and it runs agents.", "What is it called?"), name_given("It is called Llama 3.2.", "What is the model called?")
+    ('Agno', 'Llama 3.2')
+    >>> name_given("The company is Anthropic.", "What is the company called?"), name_given("In 2015 I founded Gigascale.", "What is his firm called?")
+    ('Anthropic', 'Gigascale')
+    >>> name_given("It is agno.", "What is the framework called?"), name_given("It's GPT-4o, from OpenAI.", "What is the model called?")
+    ('agno', 'GPT-4o')
     >>> name_given("Gigascale manages the venture capital firm Gigascale.", "What is the name of the fund Gigascale manages?") is None
     True
     """
+    asked = {_bare(w) for w in re.findall(r"[\w'’-]+", question)}
     if m := _CALLED.search(answer):
-        return _ARTICLE.sub("", m["name"].strip()) or None
-    if len(re.findall(r"[\w'’-]+", answer)) <= 4:
-        return _ARTICLE.sub("", answer.strip().rstrip(".!?")) or None
-    asked = {w.lower() for w in re.findall(r"[\w-]+", question)}
-    for run in _CAPITALISED_RUN.finditer(answer):
-        if not all(w.lower() in asked for w in run.group().split()):
-            return run.group()
-    return None
+        if name := _name_words(m["name"], asked) or (m["name"] if m["name"].lower() not in _NOT_A_NAME else None):
+            return name
+    runs = [(m.start() + m.group().index(name), name) for m in _NAME_RUN.finditer(answer)
+            if (name := _name_words(m.group(), asked))]
+    inside = [name for at, name in runs if at > 0 and not re.search(r"[.!?]\s*$", answer[:at])]
+    if inside or runs:
+        return (inside or [name for _, name in runs])[0]
+    words = re.findall(r"[\w'’+-]+(?:\.\w+)*", answer)
+    own = [w for w in words if _bare(w) not in asked and w.lower() not in _NOT_A_NAME and w.lower() not in ("is", "was")]
+    return " ".join(own) if len(words) <= 4 and own else None
 
 
 def gives_name(name: str, evidence: str, words) -> bool:

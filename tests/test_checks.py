@@ -93,8 +93,16 @@ def test_a_name_asked_for_must_be_given_word_for_word_by_the_cited_sentences():
         answer = (AnswerSentence(said, (0,), True),)
         assert refusal("What is the name of the firm he founded?", answer, [firm], [], False, None, 0.2) == ""
     # "GPUs" in the sentence gives the name "GPU" (an acronym's plural is the acronym)
-    assert refusal("What are the chips called?", (AnswerSentence("GPUs.", (0,), True),), [gpus], [], False, None,
+    assert refusal("What are the chips called?", (AnswerSentence("GPU.", (0,), True),), [gpus], [], False, None,
                    0.2) == ""
+    # the name is the capitalised words after "called" or in the sentence, not the clause that follows it
+    lab = Citation("00:13:37", 817.0, "talk", "In 2013 the Facebook AI Research (FAIR) lab was initiated.")
+    for said in ("The lab is called FAIR because of its research.", "The lab was FAIR.", "In 2013 it was FAIR."):
+        answer = (AnswerSentence(said, (0,), True),)
+        assert refusal("What is Facebook's AI lab called?", answer, [lab], [], False, None, 0.2) == "", said
+    wrong_version = (AnswerSentence("It is called Llama 3.2.", (0,), True),)
+    llama = Citation("00:01:00", 60.0, "talk", "We run Llama 3.1 on the laptop.")
+    assert "“Llama 3.2”" in refusal("What is the model called?", wrong_version, [llama], [], False, None, 0.2)
 
 
 def test_an_answer_to_which_x_must_speak_of_an_x():
