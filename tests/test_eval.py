@@ -101,7 +101,7 @@ def test_reports_are_written_and_escaped(tmp_path):
     assert "| dense-k4 |" in paths[1].read_text()
 
 
-# --- regression gate: thresholds a little below what was measured (see the README / closing notes) ---
+# --- regression gate: thresholds a little below what was measured (see the README, Evaluation) ---
 
 @pytest.mark.parametrize("mode, floors", [
     ("dense", {"recall@1": 0.68, "recall@3": 0.76, "recall@5": 0.86, "mrr": 0.76}),   # measured .72 .80 .90 .80
