@@ -259,6 +259,10 @@ def _neighbours(passages, a: tuple[int, Segment], b: tuple[int, Segment]) -> boo
     return na == nb or (nb == na + 1 and len(passages[na - 1]) == 1 and len(passages[nb - 1]) == 1)
 
 
+# words that ask for a name ("What is the name of …?", "What is it called?"), which no sentence giving the name holds
+_NAMING = frozenset({stem("call"), stem("name")})
+
+
 def terse_support(answer: str, question: str, evidence: str) -> float:
     """The word share of a terse answer read with its question: the answer's own words and the question's
     count half each, so a question put in other words than the transcript's does not drown the answer's
@@ -266,12 +270,15 @@ def terse_support(answer: str, question: str, evidence: str) -> float:
 
     >>> round(terse_support("55 plus people.", "Roughly how many people work at his company?", "We have 55 plus people"), 2)
     0.6
+    >>> terse_support("Mike Schreer.", "What's the name of the guest?", "Mike Schreer, former CTO at Facebook")
+    1.0
     """
-    asked = content_words(question)
+    asked = content_words(question) - _NAMING
     own = content_words(answer) - asked
     if not own:
         return lexical_support(question, evidence)
     if not asked:  # "Who is the guest?" has no word of its own to look for: the answer's words are all there is
+        # (nor has "What's the name of the guest?": "name" asks for the answer's words)
         return word_share(own, evidence)
     return 0.5 * word_share(own, evidence) + 0.5 * lexical_support(question, evidence)
 
@@ -306,7 +313,6 @@ def claim_text(sentence: str, question: str) -> str:
     return sentence
 
 
-_NAMING = frozenset({stem("call"), stem("name")})
 _NEGATION = re.compile(r"\b(?:not|never|no)\b|n['’]t\b", re.I)
 
 

@@ -136,9 +136,11 @@ _WHOLE_SUMMARY = re.compile(
 
 # "who is the guest?" — the one whose recording it is; "who is the interviewer / host?" is not one of these
 # (a summary that names one person would answer it with the guest: see rag.checks.refusal's role check)
+_WHO_ROLE = r"(?:guest|speaker|presenter|interviewee)"
 _WHOLE_WHO = re.compile(
-    rf"(?:so,?\s+)?who(?:'s|\s+is|\s+was)\s+(?:the\s+)?(?:guest|speaker|presenter|interviewee|speaking|talking|presenting|"
-    rf"being\s+interviewed)(?:\s+(?:in|on|of)\s+{_RECORDING})?", re.I)
+    rf"(?:so,?\s+)?(?:who(?:'s|\s+is|\s+was)\s+(?:the\s+)?(?:{_WHO_ROLE}|speaking|talking|presenting|being\s+interviewed)"
+    rf"|what(?:['’]s|\s+is|\s+was)\s+(?:the\s+name\s+of\s+the\s+{_WHO_ROLE}|the\s+{_WHO_ROLE}['’]s\s+name))"
+    rf"(?:\s+(?:in|on|of)\s+{_RECORDING})?", re.I)
 
 
 def about_whole(question: str) -> str | None:
@@ -149,6 +151,8 @@ def about_whole(question: str) -> str | None:
     >>> [about_whole(q) for q in ("What is this about?", "Summarize the talk.", "What are the key takeaways?",
     ...                           "Who is the guest?", "Who is speaking in this video?")]
     ['summary', 'summary', 'points', 'who', 'who']
+    >>> [about_whole(q) for q in ("What's the name of the guest?", "What is the presenter's name?")]
+    ['who', 'who']
     >>> [about_whole(q) for q in ("What is the weather in Paris?", "Who is the interviewer?", "What is FAIR about?")]
     [None, None, None]
     """
