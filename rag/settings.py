@@ -106,9 +106,11 @@ class Settings:
     # with those sentences alone)
     yes_no_check: bool = True
     # a yes/no question the model finds no answer to gets the verdict of the one closest sentence, quoted, when
-    # that sentence is this close to it (cosine) and holds this share of its content words
+    # that sentence is this close to it (cosine) and holds this share of its content words, or when it holds
+    # every one of them and is this close (a long sentence: "… it's really hard to beat Nvidia with a …")
     yes_no_min_cosine: float = 0.62
     yes_no_min_words: float = 0.6
+    yes_no_every_word_cosine: float = 0.5
     history_turns: int = 2
 
     def __post_init__(self) -> None:
@@ -176,7 +178,8 @@ class Settings:
         if self.context_tokens < 512 or self.whole_max_tokens < 0:
             raise SettingsError("context_tokens must be at least 512 and whole_max_tokens at least 0")
         for name in ("min_retrieval_score", "min_whole_score", "min_evidence_score", "support_threshold",
-                     "caption_support_threshold", "yes_no_min_cosine", "yes_no_min_words"):
+                     "caption_support_threshold", "yes_no_min_cosine", "yes_no_min_words",
+                     "yes_no_every_word_cosine"):
             if not -1.0 <= getattr(self, name) <= 1.0:
                 raise SettingsError(f"{name} is a similarity between -1 and 1, got {getattr(self, name)}")
 

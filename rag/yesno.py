@@ -64,7 +64,7 @@ class Verdicts:
     Args:
         llm: the answer model (the check is one short generation on a cached prefix).
         encode: unit-vector sentence embedder (to find the sentence closest to a question).
-        settings: the one settings object (`yes_no_min_cosine`, `yes_no_min_words`).
+        settings: the one settings object (`yes_no_min_cosine`, `yes_no_min_words`, `yes_no_every_word_cosine`).
     """
 
     llm: Generator
@@ -144,16 +144,19 @@ class Verdicts:
 
         The model, told to answer only what the transcript states, refuses a question whose premise the
         transcript contradicts ("Did he start working in AI in 2015?" — "… in 2013 …"). The closest sentence
-        must reach `yes_no_min_cosine` and hold `yes_no_min_words` of the question's content words; otherwise,
-        and when the check gives no verdict, the refusal stands.
+        must reach `yes_no_min_cosine` and hold `yes_no_min_words` of the question's content words, or hold every
+        one of them and reach `yes_no_every_word_cosine` (a long sentence that says it among other things: "Is it
+        hard to beat Nvidia?" — "… it's really hard to beat Nvidia with a general purpose chip … but you got to
+        guess the algorithm right"); otherwise, and when the check gives no verdict, the refusal stands.
         """
         found = list({seg.key: seg for h in answer.trace.hits for seg in h.chunk.sentences
                       if not seg.is_heading}.values()) if answer.trace else []
         if not found:
             return answer
         sentence, closeness = self.closest(answer.question, found)
-        if (closeness < self.settings.yes_no_min_cosine
-                or lexical_support(answer.question, sentence.text) < self.settings.yes_no_min_words):
+        words = lexical_support(answer.question, sentence.text)
+        close = closeness >= self.settings.yes_no_min_cosine and words >= self.settings.yes_no_min_words
+        if not close and not (words == 1.0 and closeness >= self.settings.yes_no_every_word_cosine):
             return answer
         answer, said = self.checked(answer, [sentence.text])
         return answer if said is None else quoted(answer, said, [sentence], closeness)

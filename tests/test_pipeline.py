@@ -212,6 +212,17 @@ def test_a_yes_no_question_the_model_finds_no_answer_to_gets_the_verdict_of_a_ve
     assert unclear.ask("Did he start working in AI in 2015?").abstained  # no verdict: the refusal stands
 
 
+def test_a_long_sentence_holding_every_word_of_a_yes_no_question_gives_its_verdict(scripted_pipeline):
+    # the quote is long, so its cosine to the question (about 0.53) is below yes_no_min_cosine; it holds every word
+    p = scripted_pipeline(["NOT IN TRANSCRIPT", "NOT IN TRANSCRIPT", "Answer: Yes"], context="whole")
+    a = p.ask("Is it hard to beat Nvidia?")
+    assert not a.abstained and a.text.startswith("Yes. The transcript says: “The bummer about chips")
+    assert [c.timestamp for c in a.citations] == ["00:23:08"]
+    strict = scripted_pipeline(["NOT IN TRANSCRIPT", "NOT IN TRANSCRIPT", "Answer: Yes"], context="whole",
+                               yes_no_every_word_cosine=0.9)
+    assert strict.ask("Is it hard to beat Nvidia?").abstained and len(strict.llm.prompts) == 2  # no verdict asked
+
+
 def test_does_he_mention_x_is_answered_with_the_sentences_that_mention_it(scripted_pipeline):
     p = scripted_pipeline("Yes, he mentions Nvidia around minute 23.", context="whole")  # a claim no sentence states
     a = p.ask("Does he mention Nvidia around minute 23?")
