@@ -17,7 +17,7 @@ from rag.answer import AnswerSentence, Citation
 from rag.citations import DraftSentence, content_words, is_terse, stem, word_share, words_in_order
 from rag.embedder import Encode
 from rag.grounding import (counts_what_was_asked, expected_kind, gives_name, has_kind, kind_asked, name_asked, name_given,
-                            noun_asked, only_names, restates, role_asked)
+                            noun_asked, numbers, only_names, restates, role_asked)
 from rag.segments import Segment, segment_key
 
 _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
@@ -349,6 +349,20 @@ def says_what_was_asked(nouns: Sequence[str], said: str, citations: Sequence[Cit
     return any(word_share(wanted, text, prefix=6) > 0 for text in [said] + [s.text for s in scope])
 
 
+def states_its_numbers(question: str, citations: Sequence[Citation]) -> bool:
+    """Whether the question names a number in digits ("2013", "55") that the cited sentences state: then they are
+    about it, however little else the question says ("What happened in 2013?" is close in meaning to no sentence).
+
+    >>> said = [Citation("00:13:37", 817.0, "talk", "He started working in AI at Facebook in 2013.")]
+    >>> states_its_numbers("What happened in 2013?", said), states_its_numbers("What happened in 2015?", said)
+    (True, False)
+    >>> states_its_numbers("What is the one skill a CTO needs?", said)
+    False
+    """
+    asked = {n.replace(",", "") for n in re.findall(r"\b\d[\d,]*\b", question)}
+    return bool(asked) and asked <= numbers(" ".join(c.text for c in citations))
+
+
 # "What kind of company did he found?" — "Gigascale." (the pipeline asks once more for the kind)
 KIND_REFUSAL = "the question asks what kind of thing it is; the answer only names one"
 
@@ -375,7 +389,7 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         return "the answer only restates the question"
     if not counts_what_was_asked(said, question, stem):
         return "the answer counts something other than what the question asks"
-    if by_topic:
+    if by_topic and not states_its_numbers(question, citations):
         vectors = encode([searched or question, " ".join(c.text for c in citations)])
         related = float(vectors[0] @ vectors[1])
         if related < min_evidence_score:

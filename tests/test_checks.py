@@ -78,6 +78,17 @@ def test_who_is_the_role_needs_a_sentence_naming_that_role():
     assert refusal("Who was the CTO?", answer, [cto], [], False, None, 0.2) == ""
 
 
+def test_a_question_about_a_number_is_about_the_sentences_that_state_it():
+    import numpy as np
+
+    started = Citation("00:13:37", 817.0, "talk", "He started working in AI at Facebook in 2013.")
+    answer = (AnswerSentence("Mike Schreer started working in AI at Facebook in 2013.", (0,), True),)
+    far = lambda texts: np.eye(len(texts), dtype=np.float32)  # noqa: E731  every text unrelated to the others
+    assert refusal("What happened in 2013?", answer, [started], [], True, far, 0.2) == ""
+    assert refusal("What happened in 2015?", answer, [started], [], True, far, 0.2).startswith(
+        "the sentences the answer rests on are not about the question")
+
+
 def test_a_name_asked_for_must_be_given_word_for_word_by_the_cited_sentences():
     gpus = Citation("00:22:29", 1349.0, "talk", "The high cost of GPUs for AI compute leads CTOs to consider "
                     "specialized hardware.")
