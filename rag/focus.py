@@ -124,7 +124,10 @@ def asks_overview(question: str) -> bool:
 # Every sentence is about them, so no passage needs to be close to them in meaning (see `about_whole`).
 _RECORDING = (r"(?:(?:this|that|the)\s+(?:video|talk|interview|podcast|episode|recording|transcript|conversation|"
               r"discussion|meeting|lecture|presentation|session|show|call|webinar|summary|text|document)|this|it|that)")
-_SPEAKER_ROLE = r"(?:he|she|they|the\s+(?:speaker|presenter|guest|host|author))"
+# the one whose recording it is, and the recording itself named (not "it" or "that": a follow-up's words, and not
+# "the host" or "the meeting": a summary answers for the guest, and a meeting has many voices)
+_SPEAKER_ROLE = r"(?:the\s+(?:speaker|presenter|guest))"
+_THIS_RECORDING = r"(?:(?:this|the)\s+(?:video|talk|interview|podcast|episode|recording|transcript|lecture|presentation|webinar)|this)"
 _WHOLE_POINTS = re.compile(
     rf"(?:so,?\s+)?(?:what\s+(?:is|are|was|were)\s+the\s+(?:(?:main|key|central|big|most\s+important)\s+(?:topics?|themes?|"
     rf"points?|takeaways?|ideas?|messages?|arguments?|lessons?)|highlights)"
@@ -133,11 +136,11 @@ _WHOLE_POINTS = re.compile(
     rf"(?:\s+(?:of|in|from)\s+{_RECORDING})?)", re.I)
 _WHOLE_SUMMARY = re.compile(
     rf"(?:so,?\s+)?(?:(?:tell\s+me\s+)?what(?:['’]?s|\s+is|\s+was)\s+{_RECORDING}\s+(?:all\s+|mainly\s+|mostly\s+)?about"
-    rf"|what\s+(?:does|did)\s+(?:{_RECORDING}|{_SPEAKER_ROLE})\s+(?:cover|discuss|talk\s+about|speak\s+about)"
-    rf"(?:\s+(?:in|on)\s+{_RECORDING})?"
-    rf"|what(?:['’]?s|\s+is|\s+was)\s+(?:the\s+(?:main\s+)?topic\s+of\s+{_RECORDING}|discussed\s+in\s+{_RECORDING})"
-    rf"|(?:tell\s+me\s+)?what\s+{_RECORDING}\s+(?:is|was)\s+(?:all\s+|mainly\s+|mostly\s+)?about"
-    rf"|(?:give\s+(?:me\s+)?)?(?:the\s+)?gist(?:\s+of\s+{_RECORDING})?"
+    rf"|what\s+(?:does|did)\s+{_RECORDING}\s+(?:cover|discuss|talk\s+about)"
+    rf"|what\s+(?:does|did)\s+{_SPEAKER_ROLE}\s+(?:cover|discuss|talk\s+about|speak\s+about)(?:\s+in\s+{_THIS_RECORDING})?"
+    rf"|what(?:['’]?s|\s+is|\s+was)\s+(?:the\s+(?:main\s+)?topic\s+of\s+{_THIS_RECORDING}|discussed\s+in\s+{_THIS_RECORDING})"
+    rf"|(?:tell\s+me\s+)?what\s+{_THIS_RECORDING}\s+(?:is|was)\s+(?:all\s+|mainly\s+|mostly\s+)?about"
+    rf"|(?:give\s+(?:me\s+)?)?(?:the\s+)?gist(?:\s+of\s+{_THIS_RECORDING})?"
     rf"|(?:can\s+you\s+|please\s+)?(?:summari[sz]e|recap|sum\s+up)(?:\s+{_RECORDING})?(?:\s+for\s+me)?(?:\s+briefly)?"
     rf"|(?:give\s+(?:me\s+)?)?(?:an?\s+)?(?:short\s+|brief\s+|quick\s+)?(?:summary|overview|recap|tl;?\s*dr)"
     rf"(?:\s+(?:of|for)\s+{_RECORDING})?(?:\s*,?\s*please)?)", re.I)
@@ -166,6 +169,9 @@ def about_whole(question: str) -> str | None:
     ['summary', 'summary', 'summary', 'points', 'points', 'summary']
     >>> [about_whole(q) for q in ("What does he talk about after Zapier?", "What does the speaker say about chips?")]
     [None, None]
+    >>> [about_whole(q) for q in ("What does she talk about?", "What is discussed in it?", "What does the host talk about?",
+    ...                           "What was discussed in the meeting?", "Tell me what it is about.")]  # follow-ups, one voice
+    [None, None, None, None, None]
     >>> [about_whole(q) for q in ("What is the weather in Paris?", "Who is the interviewer?", "What is FAIR about?")]
     [None, None, None]
     """

@@ -145,7 +145,7 @@ class Verdicts:
         The model, told to answer only what the transcript states, refuses a question whose premise the
         transcript contradicts ("Did he start working in AI in 2015?" — "… in 2013 …"). The closest sentence
         must reach `yes_no_min_cosine` and hold `yes_no_min_words` of the question's content words, or hold every
-        one of them and reach `yes_no_every_word_cosine` (a long sentence that says it among other things: "Is it
+        one of them (three or more) and reach `yes_no_every_word_cosine` (a long sentence that says it among other things: "Is it
         hard to beat Nvidia?" — "… it's really hard to beat Nvidia with a general purpose chip … but you got to
         guess the algorithm right"); otherwise, and when the check gives no verdict, the refusal stands.
         """
@@ -156,7 +156,8 @@ class Verdicts:
         sentence, closeness = self.closest(answer.question, found)
         words = lexical_support(answer.question, sentence.text)
         close = closeness >= self.settings.yes_no_min_cosine and words >= self.settings.yes_no_min_words
-        if not close and not (words == 1.0 and closeness >= self.settings.yes_no_every_word_cosine):
+        every_word = words == 1.0 and len(content_words(answer.question)) >= 3  # "Is it true?": any "true" would do
+        if not close and not (every_word and closeness >= self.settings.yes_no_every_word_cosine):
             return answer
         answer, said = self.checked(answer, [sentence.text])
         return answer if said is None else quoted(answer, said, [sentence], closeness)
