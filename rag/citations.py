@@ -146,13 +146,18 @@ _THE_MONTH_MAY = re.compile(r"(?<=[a-z0-9,;:] )May\b")
 _ACRONYM_PLURAL = re.compile(r"\b([A-Z]{2,})s\b")
 
 
+def _tokens(text: str) -> list[str]:
+    """The text's lower-case word tokens, an acronym's plural read as the acronym."""
+    return tokenize(_ACRONYM_PLURAL.sub(r"\1", text))
+
+
 def words_in_order(text: str) -> list[str]:
     """The stemmed words of a text, in order, stop words too (an acronym's plural read as the acronym).
 
     >>> words_in_order("The CTOs' LLMs")
     ['the', 'cto', 'llm']
     """
-    return [stem(w) for w in tokenize(_ACRONYM_PLURAL.sub(r"\1", text))]
+    return [stem(w) for w in _tokens(text)]
 
 
 def content_words(text: str) -> set[str]:
@@ -165,7 +170,7 @@ def content_words(text: str) -> set[str]:
     >>> content_words("CTOs, LLMs and GPUs") == content_words("a CTO, an LLM and a GPU")
     True
     """
-    words = {stem(w) for w in tokenize(_ACRONYM_PLURAL.sub(r"\1", text)) if w not in STOPWORDS}
+    words = {stem(w) for w in _tokens(text) if w not in STOPWORDS}
     return words | {"may"} if _THE_MONTH_MAY.search(text) else words
 
 
