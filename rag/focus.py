@@ -83,7 +83,7 @@ class Focus:
     """What a question narrows the transcript to.
 
     Attributes:
-        kind: "window", "after", "before" or "speaker".
+        kind: "window", "after", "before", "speaker", or "section" (see `own_points`).
         description: the constraint in words, for the answer's trace and for refusals.
         sentences: the sentences the answer must rest on, in document order.
     """
@@ -310,6 +310,44 @@ def closeness(text: str, sentences: Sequence[Segment], encode: Encode) -> np.nda
     vectors = encode([text] + [s.text for s in sentences])
     lexical = np.array([lexical_support(text, s.text) for s in sentences], dtype=np.float32)
     return vectors[1:] @ vectors[0] + lexical
+
+
+# a transcript's own list of its main points: a section headed "Key Takeaways", "Highlights", "Summary", …
+_OWN_POINTS = re.compile(r"\b(?:take-?aways?|highlights|key\s+points|main\s+points|summary|conclusions?|"
+                         r"tl;?\s*dr|recap|lessons(?:\s+learned)?)\b", re.I)
+
+
+def own_points(transcripts: Sequence[Transcript]) -> Focus | None:
+    """The section in which a transcript lists its own main points ("Key Takeaways for CTOs", "Highlights",
+    "Summary"), as a focus: its sentences up to the next heading. None when no heading names one, or when
+    more than one does (which to read would be a guess).
+
+    "What are the highlights?" asked of the whole transcript gets the points a small model meets first; a
+    summary, when there is one, already says which points matter.
+
+    >>> segs = [Segment("t", 0, "Intro", kind="heading"), Segment("t", 1, "Hello."),
+    ...         Segment("t", 5, "Key Takeaways", kind="heading"), Segment("t", 2, "Build less."), Segment("t", 9, "Buy more."),
+    ...         Segment("t", 9, "Open Source", kind="heading"), Segment("t", 9, "Share it.")]
+    >>> focus = own_points([Transcript("t", "text", tuple(segs))])
+    >>> focus.kind, focus.description, [s.text for s in focus.sentences]
+    ('section', 'in its section “Key Takeaways”', ['Build less.', 'Buy more.'])
+    """
+    found = []
+    for transcript in transcripts:
+        segments = transcript.segments
+        for i, heading in enumerate(segments):
+            if heading.is_heading and _OWN_POINTS.search(heading.text):
+                body = []
+                for s in segments[i + 1:]:
+                    if s.is_heading:
+                        break
+                    body.append(s)
+                if body:
+                    found.append((heading, body))
+    if len(found) != 1:
+        return None
+    heading, body = found[0]
+    return Focus("section", f"in its section “{heading.text}”", tuple(body[:MAX_SENTENCES]))
 
 
 def find_focus(question: str, transcripts: Sequence[Transcript],

@@ -16,7 +16,7 @@ from rag.citations import evidence_units, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
-from rag.focus import about_whole, asks_overview, find_focus, keep_best, without_time
+from rag.focus import about_whole, asks_overview, find_focus, keep_best, own_points, without_time
 from rag.parts import joined, two_parts
 from rag.prompt import (KIND_ASK, NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_PARTS_ASK, OVERVIEW_POINTS,
                         SUMMARY_QUESTION, as_asked, build_messages, number_sentences, whole_messages)
@@ -242,6 +242,9 @@ class Pipeline:
         strategy = "focus" if focus else self.context_for(source, context)
         # "what is this about?" is about all of it: no floor, when the model reads all of it (not a top-k sample)
         whole_question = about_whole(question) if strategy == "whole" else None
+        # "what are the highlights?" of a transcript that lists its own ("Key Takeaways"): that list
+        if whole_question == "points" and (section := own_points(self.transcripts_for(source))):
+            focus, strategy = section, "section"
         # each option is searched and asked on its own, with its own floor: "… have 55 or 100 people?" as a whole
         # is far from "We have 55 plus people", "… have 55?" is not
         if focus is None and not whole_question and self.settings.yes_no_check and (choice := alternatives(question)):
@@ -267,11 +270,11 @@ class Pipeline:
         if focus is None and not whole_question and (parts := two_parts(question)):
             yield from self._in_parts(parts, history, hits, timings, t0, base, (id, top_k, retrieval, source, context))
             return
-        if focus:  # a time, neighbour or speaker question: only the sentences it is about
+        if focus:  # a time, neighbour or speaker question, or a list of main points: only the sentences it is about
             passages = tuple((seg,) for seg in focus.sentences)
             # "what comes right before X?" is about place, not topic: ask what that place says; "what is discussed
             # around minute 13?" asks for all of the window, not its first sentence (a long window in three parts)
-            overview = focus.kind == "window" and asks_overview(question)
+            overview = (focus.kind == "window" and asks_overview(question)) or focus.kind == "section"
             if focus.kind in ("after", "before"):
                 asked = NEIGHBOUR_QUESTION
             elif overview and len(focus.sentences) >= 2 * OVERVIEW_POINTS:

@@ -44,6 +44,14 @@ def test_yes_no_answers_open_with_the_verdict_of_their_cited_sentence(pipeline, 
     assert moment in [c.timestamp for c in a.citations], a.to_json()
 
 
+def test_the_highlights_are_the_transcripts_own_takeaways(pipeline):
+    """Asked of the whole transcript, the model gave the summary's opening points; the list is its takeaways."""
+    a = pipeline.ask("What are the highlights?")
+    assert not a.abstained and a.trace.context == "section", a.to_json()
+    takeaways = {"00:10:03", "00:20:26", "00:21:00", "00:40:50", "00:22:55"}
+    assert len(a.citations) >= 2 and {c.timestamp for c in a.citations} <= takeaways, a.to_json()
+
+
 def test_streaming_matches_the_final_answer(pipeline):
     events = list(pipeline.stream("What does Gigascale invest in?"))
     text = "".join(e for e in events if isinstance(e, str))

@@ -170,3 +170,34 @@ def test_a_long_window_overview_reads_the_window_as_three_parts_in_order(setting
     assert len(a.sentences) == 3 and all(s.supported for s in a.sentences)
     for part, sentence in zip(parts, a.sentences):
         assert sentence.citations and {a.citations[i].timestamp for i in sentence.citations} <= {s.timestamp for s in part}
+
+
+def test_a_question_about_the_main_points_reads_the_transcripts_own_list_of_them(scripted_pipeline):
+    from rag.prompt import OVERVIEW_ASK
+
+    p = scripted_pipeline("Embrace higher abstraction: Utilize AI systems writing code [1]. "
+                          "The role of a Chief Technology Officer is undergoing significant transformation [2].",
+                          context="whole")
+    a = p.ask("What are the highlights?")
+    asked = p.llm.prompts[-1][-1]["content"]
+    assert a.trace.context == "section" and "Key Takeaways for CTOs in the AI Era" in asked
+    assert asked.endswith(f"Question: What are the highlights? {OVERVIEW_ASK}")
+    assert [s.timestamp for p_ in a.trace.passages for s in p_] == ["00:10:03", "00:20:26", "00:21:00", "00:40:50",
+                                                                     "00:22:55"]
+    # the opening sentence is not in the list: only the takeaway stays, cited to its own moment
+    assert [c.timestamp for c in a.citations] == ["00:10:03"] and a.text.startswith("Embrace higher abstraction")
+    summary = scripted_pipeline("The role of a Chief Technology Officer is undergoing significant transformation.",
+                                context="whole")
+    assert summary.ask("What is this about?").trace.context == "whole"  # a summary is of all of it
+
+
+def test_no_list_of_main_points_is_guessed_from_none_or_two():
+    from rag.focus import own_points
+
+    def transcript(*headings):
+        segs = [seg for h in headings for seg in (Segment("t", 0, h, kind="heading"), Segment("t", 1, "A point."))]
+        return Transcript("t", "t.txt", tuple(segs))
+
+    assert own_points([transcript("Background", "Hardware")]) is None
+    assert own_points([transcript("Summary", "Key takeaways")]) is None
+    assert own_points([transcript("Background", "Conclusions")]).description == "in its section “Conclusions”"
