@@ -9,6 +9,7 @@ time it names.
 
 from __future__ import annotations
 
+import re
 import time
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass, replace
@@ -16,9 +17,9 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace, render
-from rag.checks import (key_terms, mention_topic, mentioned_near, mentioning, polarity, quoting, settle_yes_no,
-                        verdict)
-from rag.citations import content_words, lexical_support
+from rag.checks import (key_terms, mention_topic, mentioned_near, mentioning, opens_with_auxiliary, polarity, quoting,
+                        settle_yes_no, verdict)
+from rag.citations import content_words, lexical_support, word_share
 from rag.embedder import Encode
 from rag.engines import Generator
 from rag.focus import Focus
@@ -57,6 +58,55 @@ def found_by_search(citations: Sequence[Citation], trace: Trace | None) -> bool:
     return all(segment_key(c.source, c.seconds, c.text) in found for c in citations)
 
 
+# a talk that asks itself a question and answers it: "Now is this an agentic AI?" — "The answer is no."
+_LEADING = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|well|now|then|also|alright|right)\b[\s,]*)*", re.I)
+_ANSWER_IS = re.compile(r"^\W*(?:(?:so|and|ok|okay|well)\b[\s,]*)*(?:the\s+answer\s+is\s+(?:again\s+|still\s+|simply\s+|"
+                        r"clearly\s+)?)?(yes|no)\b", re.I)
+_NAMING = frozenset(content_words("call called name named"))  # "Do we call this X?" asks "Is this X?"
+SELF_ASKED_NEAR = 3  # sentences either side of the transcript's own question that may name what its "this" is
+
+
+def self_answered(question: str, sentences: Sequence[Segment]) -> tuple[str, list[Segment]] | None:
+    """The transcript's own answer to a yes/no question it asks itself, as ("yes" | "no", the sentences to quote),
+    or None.
+
+    Speakers pose the question their listeners have and answer it at once ("Now is this an agentic AI? The
+    answer is no."), naming what "this" is a few sentences before or after ("This rack based chatboard is
+    actually a workflow."). That counts as the answer to "Is a RAG chatbot agentic AI?" when the transcript's
+    question asks nothing the user's does not ("agentic AI"), the next sentence opens with the yes or no, and
+    the rest of the user's question ("RAG chatbot") is found within `SELF_ASKED_NEAR` sentences; exactly one
+    such question must be found. The quote is the question, its answer and the nearest sentence naming the rest.
+
+    >>> talk = [Segment("t", 1, "This rack based chatboard is actually a workflow."),
+    ...         Segment("t", 2, "Now is this an agentic AI?"), Segment("t", 3, "The answer is no.")]
+    >>> said, quoted = self_answered("Is a RAG chatbot agentic AI?", talk)
+    >>> said, [s.start for s in quoted]
+    ('no', [1, 2, 3])
+    >>> self_answered("Is a RAG chatbot a workflow?", talk), self_answered("Is a travel assistant agentic AI?", talk)
+    (None, None)
+    """
+    asked = content_words(question)
+    found = []
+    for i, s in enumerate(sentences[:-1]):
+        own_question = _LEADING.sub("", s.text)
+        answered = _ANSWER_IS.match(sentences[i + 1].text)
+        if not (answered and own_question.rstrip().endswith("?") and opens_with_auxiliary(own_question)):
+            continue
+        own = content_words(own_question) - _NAMING
+        if not own or word_share(own, question) < 1.0:
+            continue
+        rest = {w for w in asked if word_share({w}, own_question) < 1.0}
+        near = [n for n in (*sentences[max(0, i - SELF_ASKED_NEAR):i], *sentences[i + 2:i + 2 + SELF_ASKED_NEAR])
+                if n.source == s.source]
+        if rest and word_share(rest, " ".join(n.text for n in near)) < 1.0:
+            continue
+        naming = max(near, key=lambda n: word_share(rest, n.text), default=None) if rest else None
+        quote = sorted({x.key: x for x in (s, sentences[i + 1], *([naming] if naming else []))}.values(),
+                       key=lambda x: sentences.index(x))
+        found.append((answered[1].lower(), quote))
+    return found[0] if len(found) == 1 else None
+
+
 @dataclass(frozen=True)
 class Verdicts:
     """The yes/no checks of answers, with the model and embedder they need.
@@ -75,7 +125,11 @@ class Verdicts:
         """A yes/no question's answer: an answer gets the verdict of its cited sentences; a refused "does he
         mention X?" the first sentences that hold every word of X (in the part of the transcript the question
         names, `focus`, else in `transcript()`); a refusal of the model itself the verdict of one very close
-        sentence. Otherwise the refusal stands."""
+        sentence. Otherwise the refusal stands. A question the transcript asks itself and answers at once is
+        answered with that (`self_answered`), whatever the model said."""
+        if answered := self_answered(answer.question, focus.sentences if focus else transcript()):
+            said, sentences = answered
+            return quoted(answer, said, sentences, 1.0)
         if not answer.abstained:
             return self.settled(answer)
         if topic := mention_topic(answer.question):
