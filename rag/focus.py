@@ -319,8 +319,9 @@ _OWN_POINTS = re.compile(r"\b(?:take-?aways?|highlights|key\s+points|main\s+poin
 
 def own_points(transcripts: Sequence[Transcript]) -> Focus | None:
     """The section in which a transcript lists its own main points ("Key Takeaways for CTOs", "Highlights",
-    "Summary"), as a focus: its sentences up to the next heading. None when no heading names one, or when
-    more than one does (which to read would be a guess).
+    "Summary"), as a focus: its sentences up to the next heading. None when no heading names one, when more
+    than one does (which to read would be a guess), or when the question is asked of several transcripts
+    (one's list is not the highlights of all).
 
     "What are the highlights?" asked of the whole transcript gets the points a small model meets first; a
     summary, when there is one, already says which points matter.
@@ -332,6 +333,8 @@ def own_points(transcripts: Sequence[Transcript]) -> Focus | None:
     >>> focus.kind, focus.description, [s.text for s in focus.sentences]
     ('section', 'in its section “Key Takeaways”', ['Build less.', 'Buy more.'])
     """
+    if len(transcripts) != 1:
+        return None
     found = []
     for transcript in transcripts:
         segments = transcript.segments

@@ -201,3 +201,4 @@ def test_no_list_of_main_points_is_guessed_from_none_or_two():
     assert own_points([transcript("Background", "Hardware")]) is None
     assert own_points([transcript("Summary", "Key takeaways")]) is None
     assert own_points([transcript("Background", "Conclusions")]).description == "in its section “Conclusions”"
+    assert own_points([transcript("Background", "Conclusions"), transcript("Intro")]) is None  # whose highlights?
