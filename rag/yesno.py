@@ -61,7 +61,7 @@ def found_by_search(citations: Sequence[Citation], trace: Trace | None) -> bool:
 # a talk that asks itself a question and answers it: "Now is this an agentic AI?" — "The answer is no."
 _LEADING = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|well|now|then|also|alright|right)\b[\s,]*)*", re.I)
 _ANSWER_IS = re.compile(r"^\W*(?:(?:so|and|ok|okay|well)\b[\s,]*)*(?:the\s+answer\s+is\s+(?:again\s+|still\s+|simply\s+|"
-                        r"clearly\s+)?)?(yes|no)\b", re.I)
+                        r"clearly\s+)?)?(yes|no)\b(?![\s-]+(?:matter|one|longer|doubt|more|need|way|wonder)\b)", re.I)
 _NAMING = frozenset(content_words("call called name named"))  # "Do we call this X?" asks "Is this X?"
 SELF_ASKED_NEAR = 3  # sentences either side of the transcript's own question that may name what its "this" is
 
@@ -84,6 +84,8 @@ def self_answered(question: str, sentences: Sequence[Segment]) -> tuple[str, lis
     ('no', [1, 2, 3])
     >>> self_answered("Is a RAG chatbot a workflow?", talk), self_answered("Is a travel assistant agentic AI?", talk)
     (None, None)
+    >>> self_answered("Is a RAG chatbot agentic AI?", talk[:2] + [Segment("t", 3, "No one knows.")]) is None
+    True
     """
     asked = content_words(question)
     found = []
