@@ -9,7 +9,7 @@ another topic, or pad a one-part question with three sentences. These checks are
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from itertools import islice
 
@@ -18,7 +18,7 @@ from rag.citations import DraftSentence, content_words, is_terse, stem, word_sha
 from rag.embedder import Encode
 from rag.grounding import (counts_what_was_asked, expected_kind, gives_name, has_kind, kind_asked, name_asked, name_given,
                             noun_asked, only_names, restates, role_asked)
-from rag.segments import Segment, segment_key
+from rag.segments import Segment, SegmentKey, segment_key
 
 _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
                           r"can|could|should|would)\b", re.I)
@@ -371,9 +371,25 @@ def states_its_numbers(question: str, citations: Sequence[Citation]) -> bool:
 KIND_REFUSAL = "the question asks what kind of thing it is; the answer only names one"
 
 
+def in_sections(citations: Sequence[Citation], headings: Mapping[SegmentKey, str]) -> str:
+    """The cited sentences, each under its section heading (once per run of sentences under the same one).
+
+    >>> cited = [Citation("00:00:03", 3, "t", "Build less."), Citation("00:00:04", 4, "t", "Buy more.")]
+    >>> in_sections(cited, {("t", 3.0, "Build less."): "Takeaways", ("t", 4.0, "Buy more."): "Takeaways"})
+    'Takeaways: Build less. Buy more.'
+    """
+    parts, last = [], ""
+    for c in citations:
+        heading = headings.get(segment_key(c.source, c.seconds, c.text), "")
+        parts.append(f"{heading}: {c.text}" if heading and heading != last else c.text)
+        last = heading
+    return " ".join(parts)
+
+
 def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Sequence[Citation],
             passages: Sequence[Sequence[Segment]], by_topic: bool, encode: Encode, min_evidence_score: float,
-            yes_no: bool = False, subject: bool = False, searched: str = "") -> str:
+            yes_no: bool = False, subject: bool = False, searched: str = "",
+            headings: Mapping[SegmentKey, str] | None = None) -> str:
     """Why a verified answer does not answer the question ("" when it does), the first reason found.
 
     Args:
@@ -385,6 +401,9 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         subject: check the answer's restated subject (`topic_grounded`) even when not `by_topic`.
         searched: what the question was searched with, when not the question alone (a follow-up such as
             "What is the catch?" with the question before it): the topic the cited sentences must be about.
+        headings: the section heading each sentence falls under (`rag.segments.section_headings`), read with
+            the cited sentence when judging what it is about ("Key Takeaways for CTOs: Embrace higher
+            abstraction: …" is about what CTOs should embrace; the sentence alone is not).
     """
     if not any(s.supported for s in sentences):
         return "no sentence of the model's answer is supported by the transcript"
@@ -394,7 +413,7 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
     if not counts_what_was_asked(said, question, stem):
         return "the answer counts something other than what the question asks"
     if by_topic and not states_its_numbers(question, citations):
-        vectors = encode([searched or question, " ".join(c.text for c in citations)])
+        vectors = encode([searched or question, in_sections(citations, headings or {})])
         related = float(vectors[0] @ vectors[1])
         if related < min_evidence_score:
             return (f"the sentences the answer rests on are not about the question "

@@ -22,6 +22,7 @@ from rag.prompt import (KIND_ASK, NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, O
                         SUMMARY_QUESTION, as_asked, build_messages, number_sentences, whole_messages)
 from rag.chunker import Hit
 from rag.retriever import Retriever
+from rag.segments import section_headings
 from rag.settings import Settings
 from rag.yesno import Verdicts
 
@@ -97,6 +98,7 @@ class Pipeline:
         self._retrievers: dict[str, Retriever] = {}
         self._whole_tokens: dict[str | None, int] = {}
         self._numbered: dict[str | None, tuple[str, list]] = {}
+        self._headings: dict | None = None
         self._swap = threading.Lock()
 
     @property
@@ -170,6 +172,12 @@ class Pipeline:
             self._numbered[source] = number_sentences(self.transcripts_for(source))
         return self._numbered[source]
 
+    def headings(self) -> dict:
+        """The section heading each sentence falls under, by sentence key (built once)."""
+        if self._headings is None:
+            self._headings = section_headings(self.transcripts)
+        return self._headings
+
     def context_for(self, source: str | None, context: str | None = None) -> str:
         """"whole" when the selected transcripts fit the prompt budget (or it is asked for), else "retrieve"."""
         context = context or self.settings.context
@@ -194,7 +202,7 @@ class Pipeline:
         index = build_index(settings, self.embedder, transcripts)
         with self._swap:
             self.settings, self._transcripts, self._index = settings, transcripts, index
-            self._retrievers, self._whole_tokens, self._numbered = {}, {}, {}
+            self._retrievers, self._whole_tokens, self._numbered, self._headings = {}, {}, {}, None
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
             top_k: int | None = None, retrieval: str | None = None, source: str | None = None,
@@ -501,7 +509,8 @@ class Pipeline:
         reason = refusal(question, sentences, citations, trace.passages,
                          trace.context in ("whole", "retrieve") and not whole_question,
                          self.embedder.encode_cached, self.settings.min_evidence_score,
-                         yes_no=self._yes_no(question), subject=subject, searched=base["searched"])
+                         yes_no=self._yes_no(question), subject=subject, searched=base["searched"],
+                         headings=self.headings())
         if reason:
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, sentences=sentences, timings_ms=timings,
                           trace=trace, reason=reason, **base)

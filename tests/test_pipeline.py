@@ -446,3 +446,12 @@ def test_caption_text_is_checked_with_its_own_threshold(settings, embedder):
     assert p._threshold(Trace("whole", passages=(caption,))) == settings.caption_support_threshold
     assert p._threshold(Trace("whole", passages=(seed,))) == settings.support_threshold
     assert p._threshold(Trace("whole", passages=(seed, caption))) == settings.support_threshold
+
+
+def test_a_sentence_is_read_under_its_section_heading_when_judging_what_it_is_about(scripted_pipeline):
+    # "Embrace higher abstraction: …" alone is at cosine 0.08 to the question; under "Key Takeaways for CTOs in
+    # the AI Era" it is about what CTOs should embrace
+    p = scripted_pipeline("CTOs are advised to embrace higher abstraction and focus on system design.", context="whole")
+    a = p.ask("What are CTOs advised to embrace?")
+    assert not a.abstained and "00:10:03" in [c.timestamp for c in a.citations], a.reason
+    assert p.headings()[a.citations[0].source, 603.0, a.citations[0].text] == "Key Takeaways for CTOs in the AI Era"
