@@ -24,7 +24,9 @@ _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|w
                           r"can|could|should|would)\b", re.I)
 
 
-_YES_NO = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|well|now|then|also|alright|right)\b[\s,]*)*(?:is|are|was|were|am|do|does|did|can|could|will|would|should|shall|has|have|had|may|"
+# words a spoken sentence may open with before what it says ("So, is …", "Well, the answer is …")
+LEAD_IN = r"^\W*(?:(?:so|and|but|ok|okay|well|now|then|also|alright|right)\b[\s,]*)*"
+_YES_NO = re.compile(LEAD_IN + r"(?:is|are|was|were|am|do|does|did|can|could|will|would|should|shall|has|have|had|may|"
                      r"might|must|isn't|aren't|wasn't|weren't|doesn't|don't|didn't|can't|won't)\b", re.I)
 _POLARITY = re.compile(r"^\W*(yes|no)\b[\s,.;:!—–-]*", re.I)
 _VERDICT = re.compile(r"\banswer\W{0,3}\s*(yes|no)\b", re.I)
@@ -371,16 +373,26 @@ def states_its_numbers(question: str, citations: Sequence[Citation]) -> bool:
 KIND_REFUSAL = "the question asks what kind of thing it is; the answer only names one"
 
 
-def in_sections(citations: Sequence[Citation], headings: Mapping[SegmentKey, str]) -> str:
-    """The cited sentences, each under its section heading (once per run of sentences under the same one).
+# a list item that opens with its label ("Embrace higher abstraction: …", "Problem Identification: …"): a
+# fragment of the list its heading introduces
+_LABELLED = re.compile(r"^[\w“\"'’-]+(?:\s+[\w“”\"'’-]+){0,5}:\s")
 
-    >>> cited = [Citation("00:00:03", 3, "t", "Build less."), Citation("00:00:04", 4, "t", "Buy more.")]
-    >>> in_sections(cited, {("t", 3.0, "Build less."): "Takeaways", ("t", 4.0, "Buy more."): "Takeaways"})
-    'Takeaways: Build less. Buy more.'
+
+def in_sections(citations: Sequence[Citation], headings: Mapping[SegmentKey, str]) -> str:
+    """The cited sentences, each list item ("Label: …") under its section heading (once per run of items
+    under the same one). A heading says what a list item is about ("Key Takeaways for CTOs: Embrace higher
+    abstraction: …"); any other sentence names its own subject, and the heading's words would only make it
+    seem close to any question sharing them ("Background: Mike Schreer's Journey" to "Which university did
+    Mike Schreer attend?").
+
+    >>> cited = [Citation("00:00:03", 3, "t", "Build less: it pays."), Citation("00:00:04", 4, "t", "Buy more: it's cheap."),
+    ...          Citation("00:00:05", 5, "t", "Mike built servers.")]
+    >>> in_sections(cited, {(c.source, c.seconds, c.text): "Takeaways" for c in cited})
+    "Takeaways: Build less: it pays. Buy more: it's cheap. Mike built servers."
     """
     parts, last = [], ""
     for c in citations:
-        heading = headings.get(segment_key(c.source, c.seconds, c.text), "")
+        heading = headings.get(segment_key(c.source, c.seconds, c.text), "") if _LABELLED.match(c.text) else ""
         parts.append(f"{heading}: {c.text}" if heading and heading != last else c.text)
         last = heading
     return " ".join(parts)
@@ -401,9 +413,10 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         subject: check the answer's restated subject (`topic_grounded`) even when not `by_topic`.
         searched: what the question was searched with, when not the question alone (a follow-up such as
             "What is the catch?" with the question before it): the topic the cited sentences must be about.
-        headings: the section heading each sentence falls under (`rag.segments.section_headings`), read with
-            the cited sentence when judging what it is about ("Key Takeaways for CTOs: Embrace higher
-            abstraction: …" is about what CTOs should embrace; the sentence alone is not).
+        headings: the section heading each sentence falls under (`rag.segments.section_headings`): a cited
+            list item is also read under its heading when judging what it is about ("Key Takeaways for CTOs:
+            Embrace higher abstraction: …" is about what CTOs should embrace; the item alone is not), the
+            closer of the two readings counting (see `in_sections`).
     """
     if not any(s.supported for s in sentences):
         return "no sentence of the model's answer is supported by the transcript"
@@ -413,8 +426,10 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
     if not counts_what_was_asked(said, question, stem):
         return "the answer counts something other than what the question asks"
     if by_topic and not states_its_numbers(question, citations):
-        vectors = encode([searched or question, in_sections(citations, headings or {})])
-        related = float(vectors[0] @ vectors[1])
+        cited = " ".join(c.text for c in citations)
+        under = in_sections(citations, headings or {})
+        vectors = encode([searched or question, cited] + ([under] if under != cited else []))
+        related = float(max(vectors[1:] @ vectors[0]))
         if related < min_evidence_score:
             return (f"the sentences the answer rests on are not about the question "
                     f"(similarity {related:.2f} < {min_evidence_score})")

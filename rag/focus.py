@@ -1,4 +1,5 @@
-"""Questions about time and speakers: find the window, the neighbour or the voice a question asks about.
+"""Questions about time, speakers and main points: find the window, the neighbour, the voice or the section a
+question asks about.
 
 Recognised phrasings (case does not matter):
 
@@ -11,6 +12,8 @@ Recognised phrasings (case does not matter):
   quote?" (the sentence(s) next to the best match of the anchor, in document order).
 * a speaker: "what did Alice say about the budget?", "according to Bob, ..." (transcripts that name
   speakers: timed lines `[00:01:02] Alice: ...` and WebVTT `<v Alice>` voices).
+* a transcript's own list of its main points ("Key Takeaways", "Summary"), for a question about its main
+  points ("what are the highlights?": see `own_points`).
 
 Each gives the sentences the answer must come from; the pipeline shows the model only those and
 cites inside them.
@@ -20,6 +23,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
+from itertools import takewhile
 from dataclasses import dataclass
 
 import numpy as np
@@ -313,40 +317,37 @@ def closeness(text: str, sentences: Sequence[Segment], encode: Encode) -> np.nda
 
 
 # a transcript's own list of its main points: a section headed "Key Takeaways", "Highlights", "Summary", …
-_OWN_POINTS = re.compile(r"\b(?:take-?aways?|highlights|key\s+points|main\s+points|summary|conclusions?|"
-                         r"tl;?\s*dr|recap|lessons(?:\s+learned)?)\b", re.I)
+# ("Key Takeaways for CTOs in the AI Era"; not "Summary of Q3 budget" or "Why I quit piano lessons")
+_OWN_POINTS = re.compile(r"^\W*(?:in\s+)?(?:(?:key|main|final|executive|the)\s+)?(?:take-?aways?|highlights|key\s+points|"
+                         r"points|summary|conclusions?|tl;?\s*dr|recap|lessons(?:\s+learned)?)\b(?!\s+of\b)", re.I)
 
 
 def own_points(transcripts: Sequence[Transcript]) -> Focus | None:
-    """The section in which a transcript lists its own main points ("Key Takeaways for CTOs", "Highlights",
-    "Summary"), as a focus: its sentences up to the next heading. None when no heading names one, when more
-    than one does (which to read would be a guess), or when the question is asked of several transcripts
-    (one's list is not the highlights of all).
+    """The section in which a transcript lists its own main points, as a focus: the sentences after a heading
+    that opens with "Key Takeaways", "Highlights", "Summary", "Conclusions", "TL;DR", "Recap", "Lessons" …,
+    up to the next heading (its first `MAX_SENTENCES`). None when no heading names one, when more than one
+    does (which to read would be a guess), or when the question is asked of several transcripts (one's list is
+    not the highlights of all).
 
     "What are the highlights?" asked of the whole transcript gets the points a small model meets first; a
     summary, when there is one, already says which points matter.
 
     >>> segs = [Segment("t", 0, "Intro", kind="heading"), Segment("t", 1, "Hello."),
-    ...         Segment("t", 5, "Key Takeaways", kind="heading"), Segment("t", 2, "Build less."), Segment("t", 9, "Buy more."),
+    ...         Segment("t", 5, "Key Takeaways", kind="heading"), Segment("t", 5, "Build less."), Segment("t", 8, "Buy more."),
     ...         Segment("t", 9, "Open Source", kind="heading"), Segment("t", 9, "Share it.")]
-    >>> focus = own_points([Transcript("t", "text", tuple(segs))])
+    >>> focus = own_points([Transcript("t", "t.txt", tuple(segs))])
     >>> focus.kind, focus.description, [s.text for s in focus.sentences]
     ('section', 'in its section “Key Takeaways”', ['Build less.', 'Buy more.'])
     """
     if len(transcripts) != 1:
         return None
+    segments = transcripts[0].segments
     found = []
-    for transcript in transcripts:
-        segments = transcript.segments
-        for i, heading in enumerate(segments):
-            if heading.is_heading and _OWN_POINTS.search(heading.text):
-                body = []
-                for s in segments[i + 1:]:
-                    if s.is_heading:
-                        break
-                    body.append(s)
-                if body:
-                    found.append((heading, body))
+    for i, heading in enumerate(segments):
+        if heading.is_heading and _OWN_POINTS.search(heading.text):
+            body = list(takewhile(lambda s: not s.is_heading, segments[i + 1:]))
+            if body:
+                found.append((heading, body))
     if len(found) != 1:
         return None
     heading, body = found[0]

@@ -22,7 +22,7 @@ from rag.prompt import (KIND_ASK, NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, O
                         SUMMARY_QUESTION, as_asked, build_messages, number_sentences, whole_messages)
 from rag.chunker import Hit
 from rag.retriever import Retriever
-from rag.segments import section_headings
+from rag.segments import SegmentKey, section_headings
 from rag.settings import Settings
 from rag.yesno import Verdicts
 
@@ -98,7 +98,7 @@ class Pipeline:
         self._retrievers: dict[str, Retriever] = {}
         self._whole_tokens: dict[str | None, int] = {}
         self._numbered: dict[str | None, tuple[str, list]] = {}
-        self._headings: dict | None = None
+        self._headings: tuple[list, dict[SegmentKey, str]] | None = None  # (the transcripts, their headings)
         self._swap = threading.Lock()
 
     @property
@@ -172,11 +172,14 @@ class Pipeline:
             self._numbered[source] = number_sentences(self.transcripts_for(source))
         return self._numbered[source]
 
-    def headings(self) -> dict:
-        """The section heading each sentence falls under, by sentence key (built once)."""
-        if self._headings is None:
-            self._headings = section_headings(self.transcripts)
-        return self._headings
+    def headings(self) -> dict[SegmentKey, str]:
+        """The section heading each sentence falls under, by sentence key (built once for each set of
+        transcripts: a set swapped in by `use_paths` meanwhile is noticed on the next call)."""
+        transcripts = self.transcripts
+        cached = self._headings
+        if cached is None or cached[0] is not transcripts:
+            cached = self._headings = (transcripts, section_headings(transcripts))
+        return cached[1]
 
     def context_for(self, source: str | None, context: str | None = None) -> str:
         """"whole" when the selected transcripts fit the prompt budget (or it is asked for), else "retrieve"."""
@@ -202,7 +205,7 @@ class Pipeline:
         index = build_index(settings, self.embedder, transcripts)
         with self._swap:
             self.settings, self._transcripts, self._index = settings, transcripts, index
-            self._retrievers, self._whole_tokens, self._numbered, self._headings = {}, {}, {}, None
+            self._retrievers, self._whole_tokens, self._numbered = {}, {}, {}
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
             top_k: int | None = None, retrieval: str | None = None, source: str | None = None,

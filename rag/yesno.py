@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace, render
-from rag.checks import (key_terms, mention_topic, mentioned_near, mentioning, opens_with_auxiliary, polarity, quoting,
+from rag.checks import (LEAD_IN, key_terms, mention_topic, mentioned_near, mentioning, opens_with_auxiliary, polarity, quoting,
                         settle_yes_no, verdict)
 from rag.citations import content_words, lexical_support, word_share
 from rag.embedder import Encode
@@ -59,54 +59,87 @@ def found_by_search(citations: Sequence[Citation], trace: Trace | None) -> bool:
 
 
 # a talk that asks itself a question and answers it: "Now is this an agentic AI?" — "The answer is no."
-_LEADING = re.compile(r"^\W*(?:(?:so|and|but|ok|okay|well|now|then|also|alright|right)\b[\s,]*)*", re.I)
-_ANSWER_IS = re.compile(r"^\W*(?:(?:so|and|ok|okay|well)\b[\s,]*)*(?:the\s+answer\s+is\s+(?:again\s+|still\s+|simply\s+|"
-                        r"clearly\s+)?)?(yes|no)\b(?![\s-]+(?:matter|one|longer|doubt|more|need|way|wonder)\b)", re.I)
-_NAMING = frozenset(content_words("call called name named"))  # "Do we call this X?" asks "Is this X?"
-SELF_ASKED_NEAR = 3  # sentences either side of the transcript's own question that may name what its "this" is
+_LEADING = re.compile(LEAD_IN, re.I)
+# a bare yes or no ends there ("No.", "No, not at all."), unlike "No idea", "No problem", "Yes and no", "Yes or no?"
+_ANSWER_IS = re.compile(LEAD_IN + r"(?:the\s+answer\s+is\s+(?:again\s+|still\s+|simply\s+|clearly\s+)?(yes|no)\b"
+                        r"|(yes|no)(?=\s*(?:[.,!;:—–-]|$)))", re.I)
+_NEGATED = re.compile(r"\b(?:not|never)\b|n['’]t\b", re.I)
+_REFERS_BACK = re.compile(LEAD_IN + r"(?:this|that|it|these|those)\b", re.I)  # "This rack based chatboard is …"
+_NAMING = frozenset({"call", "name"})  # stems: "Do we call this X?" asks "Is this X?"
+SELF_ASKED_NEAR = 3  # sentences before the talk's question, or after its answer, that may name what "this" is
 
 
-def self_answered(question: str, sentences: Sequence[Segment]) -> tuple[str, list[Segment]] | None:
-    """The transcript's own answer to a yes/no question it asks itself, as ("yes" | "no", the sentences to quote),
-    or None.
+@dataclass(frozen=True)
+class SelfAnswer:
+    """The talk's own answer to a question it asks itself.
+
+    Attributes:
+        said: "yes" or "no".
+        sentences: the talk's question, its answer and the sentence naming what it asks about, in order.
+    """
+
+    said: str
+    sentences: tuple[Segment, ...]
+
+
+def self_answered(question: str, sentences: Sequence[Segment],
+                  within: frozenset | None = None) -> SelfAnswer | None:
+    """The transcript's own answer to a yes/no question it asks itself, or None.
 
     Speakers pose the question their listeners have and answer it at once ("Now is this an agentic AI? The
-    answer is no."), naming what "this" is a few sentences before or after ("This rack based chatboard is
-    actually a workflow."). That counts as the answer to "Is a RAG chatbot agentic AI?" when the transcript's
-    question asks nothing the user's does not ("agentic AI"), the next sentence opens with the yes or no, and
-    the rest of the user's question ("RAG chatbot") is found within `SELF_ASKED_NEAR` sentences; exactly one
-    such question must be found. The quote is the question, its answer and the nearest sentence naming the rest.
+    answer is no."), naming what "this" is just before, or just after in a sentence that refers back ("This
+    rack based chatboard is actually a workflow."). That answers "Is a RAG chatbot agentic AI?" when:
+
+    * the talk's question has two content words or more ("Is that true?" is about anything), and asks nothing
+      the user's does not ("agentic AI"; "call" in "Do we call this …?" set aside);
+    * the next sentence, of the same transcript, opens with its yes or no ("No.", "The answer is again no.");
+    * the rest of the user's question ("RAG chatbot") is named in the `SELF_ASKED_NEAR` sentences before the
+      talk's question, or in those after its answer that open with "this", "that" or "it";
+    * the user's question is not negated ("Is it not …?"), and exactly one of the talk's questions fits.
+
+    Args:
+        question: the user's yes/no question.
+        sentences: the transcript(s) in order.
+        within: keys of the sentences the question is about (a time window), or None for all of them.
 
     >>> talk = [Segment("t", 1, "This rack based chatboard is actually a workflow."),
     ...         Segment("t", 2, "Now is this an agentic AI?"), Segment("t", 3, "The answer is no.")]
-    >>> said, quoted = self_answered("Is a RAG chatbot agentic AI?", talk)
-    >>> said, [s.start for s in quoted]
+    >>> found = self_answered("Is a RAG chatbot agentic AI?", talk)
+    >>> found.said, [s.start for s in found.sentences]
     ('no', [1, 2, 3])
     >>> self_answered("Is a RAG chatbot a workflow?", talk), self_answered("Is a travel assistant agentic AI?", talk)
     (None, None)
-    >>> self_answered("Is a RAG chatbot agentic AI?", talk[:2] + [Segment("t", 3, "No one knows.")]) is None
+    >>> self_answered("Is a RAG chatbot agentic AI?", talk[:2] + [Segment("t", 3, "No idea, honestly.")]) is None
     True
     """
+    if _NEGATED.search(question):
+        return None
     asked = content_words(question)
-    found = []
-    for i, s in enumerate(sentences[:-1]):
+    found: list[SelfAnswer] = []
+    for i in range(len(sentences) - 1):
+        s, reply = sentences[i], sentences[i + 1]
+        if not s.text.rstrip().endswith("?") or reply.source != s.source or (within is not None and s.key not in within):
+            continue
         own_question = _LEADING.sub("", s.text)
-        answered = _ANSWER_IS.match(sentences[i + 1].text)
-        if not (answered and own_question.rstrip().endswith("?") and opens_with_auxiliary(own_question)):
+        answered = _ANSWER_IS.match(reply.text)
+        if not (answered and opens_with_auxiliary(own_question)):
             continue
         own = content_words(own_question) - _NAMING
-        if not own or word_share(own, question) < 1.0:
+        if len(own) < 2 or word_share(own, question) < 1.0:
             continue
         rest = {w for w in asked if word_share({w}, own_question) < 1.0}
-        near = [n for n in (*sentences[max(0, i - SELF_ASKED_NEAR):i], *sentences[i + 2:i + 2 + SELF_ASKED_NEAR])
-                if n.source == s.source]
-        if rest and word_share(rest, " ".join(n.text for n in near)) < 1.0:
+        before = [j for j in range(max(0, i - SELF_ASKED_NEAR), i) if sentences[j].source == s.source]
+        after = [j for j in range(i + 2, min(len(sentences), i + 2 + SELF_ASKED_NEAR))
+                 if sentences[j].source == s.source and _REFERS_BACK.match(sentences[j].text)]
+        near = before + after
+        if not rest or word_share(rest, " ".join(sentences[j].text for j in near)) < 1.0:
             continue
-        naming = max(near, key=lambda n: word_share(rest, n.text), default=None) if rest else None
-        quote = sorted({x.key: x for x in (s, sentences[i + 1], *([naming] if naming else []))}.values(),
-                       key=lambda x: sentences.index(x))
-        found.append((answered[1].lower(), quote))
-    return found[0] if len(found) == 1 else None
+        naming = max(near, key=lambda j: (word_share(rest, sentences[j].text), -abs(j - i)))
+        found.append(SelfAnswer((answered[1] or answered[2]).lower(),
+                                tuple(sentences[j] for j in sorted({i, i + 1, naming}))))
+        if len(found) > 1:
+            return None
+    return found[0] if found else None
 
 
 @dataclass(frozen=True)
@@ -129,9 +162,9 @@ class Verdicts:
         names, `focus`, else in `transcript()`); a refusal of the model itself the verdict of one very close
         sentence. Otherwise the refusal stands. A question the transcript asks itself and answers at once is
         answered with that (`self_answered`), whatever the model said."""
-        if answered := self_answered(answer.question, focus.sentences if focus else transcript()):
-            said, sentences = answered
-            return quoted(answer, said, sentences, 1.0)
+        within = frozenset(s.key for s in focus.sentences) if focus else None
+        if answered := self_answered(answer.question, transcript(), within):
+            return quoted(answer, answered.said, answered.sentences, 1.0)
         if not answer.abstained:
             return self.settled(answer)
         if topic := mention_topic(answer.question):

@@ -48,8 +48,9 @@ def test_the_highlights_are_the_transcripts_own_takeaways(pipeline):
     """Asked of the whole transcript, the model gave the summary's opening points; the list is its takeaways."""
     a = pipeline.ask("What are the highlights?")
     assert not a.abstained and a.trace.context == "section", a.to_json()
-    takeaways = {"00:10:03", "00:20:26", "00:21:00", "00:40:50", "00:22:55"}
-    assert len(a.citations) >= 2 and {c.timestamp for c in a.citations} <= takeaways, a.to_json()
+    labels = ("Embrace higher abstraction:", "Focus on system design:", "Strategic supply chain management:",
+              "Prioritize problem-solving:", "Adapt to rapid change:")
+    assert len(a.citations) >= 2 and all(c.text.startswith(labels) for c in a.citations), a.to_json()
 
 
 def test_streaming_matches_the_final_answer(pipeline):

@@ -202,3 +202,7 @@ def test_no_list_of_main_points_is_guessed_from_none_or_two():
     assert own_points([transcript("Summary", "Key takeaways")]) is None
     assert own_points([transcript("Background", "Conclusions")]).description == "in its section “Conclusions”"
     assert own_points([transcript("Background", "Conclusions"), transcript("Intro")]) is None  # whose highlights?
+    assert own_points([transcript("Summary of Q3 budget", "Why I quit piano lessons")]) is None  # not the talk's own
+    empty = Transcript("t", "t.txt", (Segment("t", 0, "Key Takeaways", kind="heading"),
+                                      Segment("t", 1, "Build less", kind="heading"), Segment("t", 2, "A point.")))
+    assert own_points([empty]) is None  # a heading with nothing under it (its sub-headings' levels are not known)

@@ -454,4 +454,13 @@ def test_a_sentence_is_read_under_its_section_heading_when_judging_what_it_is_ab
     p = scripted_pipeline("CTOs are advised to embrace higher abstraction and focus on system design.", context="whole")
     a = p.ask("What are CTOs advised to embrace?")
     assert not a.abstained and "00:10:03" in [c.timestamp for c in a.citations], a.reason
-    assert p.headings()[a.citations[0].source, 603.0, a.citations[0].text] == "Key Takeaways for CTOs in the AI Era"
+    cited = a.citations[0]
+    assert p.headings()[cited.source, cited.seconds, cited.text] == "Key Takeaways for CTOs in the AI Era"
+    # a sentence that names its own subject is read alone: "Background: Mike Schreer's Journey" would bring any
+    # question about Mike close to "His current venture, Gigascale, invests in …"
+    from rag.answer import Citation
+    from rag.checks import in_sections
+
+    venture = next(s for s in p.transcripts[0].segments if s.text.startswith("His current venture"))
+    assert p.headings()[venture.key] == "Background: Mike Schreer’s Journey"
+    assert in_sections([Citation(venture.timestamp, venture.start, venture.source, venture.text)], p.headings()) == venture.text

@@ -52,11 +52,18 @@ def test_a_question_the_talk_asks_itself_is_answered_with_its_own_answer():
     from rag.yesno import self_answered
 
     sentences = _captions()  # "Now is this an agentic AI?" / "The answer is no." and later "Do we call this agentic AI?"
-    said, quoted = self_answered("Is a RAG chatbot agentic AI?", sentences)
-    assert said == "no" and [s.text for s in quoted] == [
+    found = self_answered("Is a RAG chatbot agentic AI?", sentences)
+    assert found.said == "no" and [s.text for s in found.sentences] == [
         "Now is this an agentic AI?", "The answer is no.", "This rack based chatboard is actually a workflow."]
-    said, quoted = self_answered("Is the tool-augmented chatbot agentic AI?", sentences)
-    assert said == "no" and quoted[-1].text == "This is tool augmented chatboard."
+    found = self_answered("Is the tool-augmented chatbot agentic AI?", sentences)
+    assert found.said == "no" and found.sentences[-1].text == "This is tool augmented chatboard."
+    window = frozenset(s.key for s in sentences if s.start < 60)  # "… in the first minute?": the talk's question is in it
+    assert self_answered("Is a RAG chatbot agentic AI?", sentences, window).said == "no"
+    assert self_answered("Is the tool-augmented chatbot agentic AI?", sentences, window) is None  # asked at 00:01:59
+
+
+def talk(*lines: str, source: str = "t") -> list[Segment]:
+    return [Segment(source, i, line) for i, line in enumerate(lines)]
 
 
 def test_a_question_the_talk_asks_itself_answers_only_what_it_asks():
@@ -65,10 +72,24 @@ def test_a_question_the_talk_asks_itself_answers_only_what_it_asks():
     sentences = _captions()
     assert self_answered("Is the RAG chatbot a workflow?", sentences) is None  # the talk asked about agentic AI
     assert self_answered("Is the travel assistant agentic AI?", sentences) is None  # not named near either question
-    assert self_answered("Is this agentic AI?", sentences) is None  # both of the talk's questions fit: no guess
-    answer = [Segment("t", 1, "The tool is a workflow."), Segment("t", 2, "Is this agentic AI?"),
-              Segment("t", 3, "Let me show you.")]
-    assert self_answered("Is the tool agentic AI?", answer) is None  # asked, never answered yes or no
+    assert self_answered("Is this agentic AI?", sentences) is None  # nothing named: a follow-up's "this" is not the talk's
+    assert self_answered("Is a RAG chatbot not agentic AI?", sentences) is None  # negated
+    rag = "A RAG chatbot answers from documents."
+    assert self_answered("Is the RAG chatbot agentic AI?", talk(rag, "Is this agentic AI?", "Let me show you.")) is None
+    for reply in ("No idea, honestly.", "No problem, it runs fine.", "Yes and no.", "Yes or no?", "No matter."):
+        assert self_answered("Is the RAG chatbot agentic AI?", talk(rag, "Is this agentic AI?", reply)) is None, reply
+    assert self_answered("Is the RAG chatbot agentic AI?", talk(rag, "Is this agentic AI?", "Well, no.")).said == "no"
+    # "Is that true?" is about anything; the subject named after the answer must refer back to the question's "this"
+    assert self_answered("Is it true that a RAG chatbot is popular?", talk(rag, "Is that true?", "No.")) is None
+    assert self_answered("Is the travel assistant agentic AI?", talk(
+        rag, "Is this agentic AI?", "No.", "Next, the travel assistant, which plans on its own.")) is None
+    # the talk's question and its answer belong to one transcript
+    split = talk(rag, "So is this agentic AI?") + talk("Yes, welcome to part two.", source="u")
+    assert self_answered("Is the RAG chatbot agentic AI?", split) is None
+    # of the sentences naming the subject, the nearest is quoted
+    found = self_answered("Is the RAG chatbot agentic AI?", talk(
+        "A RAG chatbot is old news.", "We built one.", "This RAG chatbot only retrieves.", "Is this agentic AI?", "No."))
+    assert [s.text for s in found.sentences][0] == "This RAG chatbot only retrieves."
 
 
 def test_the_talks_own_answer_overrules_the_model(settings, embedder):
@@ -76,7 +97,8 @@ def test_the_talks_own_answer_overrules_the_model(settings, embedder):
     from tests.conftest import ROOT
 
     captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
-    p = Pipeline(settings.with_(paths=(captions,), context="whole"), embedder=embedder, llm=ScriptedLLM("NOT IN TRANSCRIPT"))
-    a = p.ask("Is the tool-augmented chatbot agentic AI?")
-    assert not a.abstained and a.text.startswith("No. The transcript says: “Do we call this agentic AI?”")
-    assert [c.timestamp for c in a.citations] == ["00:01:59", "00:02:02", "00:02:02"]
+    for reply in ("NOT IN TRANSCRIPT", "Yes, the tool augmented chatbot is agentic AI."):
+        p = Pipeline(settings.with_(paths=(captions,), context="whole"), embedder=embedder, llm=ScriptedLLM(reply))
+        a = p.ask("Is the tool-augmented chatbot agentic AI?")
+        assert not a.abstained and a.text.startswith("No. The transcript says: “Do we call this agentic AI?”"), reply
+        assert [c.timestamp for c in a.citations] == ["00:01:59", "00:02:02", "00:02:02"]
