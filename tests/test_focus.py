@@ -186,6 +186,9 @@ def test_a_question_about_the_main_points_reads_the_transcripts_own_list_of_them
                                                                      "00:22:55"]
     # the opening sentence is not in the list: only the takeaway stays, cited to its own moment
     assert [c.timestamp for c in a.citations] == ["00:10:03"] and a.text.startswith("Embrace higher abstraction")
+    sample = scripted_pipeline("Embrace higher abstraction: Utilize AI systems writing code [1].", context="retrieve")
+    a = sample.ask("What are the highlights?")  # a transcript too long to read whole: its list is still short
+    assert a.trace.context == "section" and [c.timestamp for c in a.citations] == ["00:10:03"]
     summary = scripted_pipeline("The role of a Chief Technology Officer is undergoing significant transformation.",
                                 context="whole")
     assert summary.ask("What is this about?").trace.context == "whole"  # a summary is of all of it
