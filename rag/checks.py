@@ -9,7 +9,7 @@ another topic, or pad a one-part question with three sentences. These checks are
 from __future__ import annotations
 
 import re
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from itertools import islice
 
@@ -17,7 +17,7 @@ from rag.answer import AnswerSentence, Citation
 from rag.citations import DraftSentence, content_words, is_terse, stem, word_share, words_in_order
 from rag.embedder import Encode
 from rag.grounding import (counts_what_was_asked, expected_kind, gives_name, has_kind, kind_asked, name_asked, name_given,
-                            noun_asked, only_names, restates, role_asked)
+                            names_in, noun_asked, only_names, restates, role_asked)
 from rag.segments import Segment, SegmentKey, segment_key
 
 _SECOND_PART = re.compile(r"(?:,|\band)\s+(?:and\s+)?(?:what|why|how|which|who|when|where|whose|is|are|does|did|do|"
@@ -336,6 +336,34 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
     return bool(restated & content_words(" ".join(s.text for s in near)))
 
 
+def unnamed(said: str, question: str, citations: Sequence[Citation], passages: Sequence[Sequence[Segment]]) -> str | None:
+    """The name a question asks about, when the answer speaks of it but neither the cited sentences nor their
+    neighbours hold it (misheard forms count, see `rag.citations.word_share`), or None: "What is Workday?" —
+    "Workday is a cloud-based HR management system." cited to "… outlook and HR management system and so on."
+    is about a name the transcript never says. Only a question that asks about names alone ("What is X?", "Who
+    is X?"): in "What pattern comes after the router in Anthropic's guide?" the name is the setting of what
+    is asked, which the sentences that answer it need not repeat.
+
+    >>> cited = [Citation("00:05:05", 305.0, "talk", "All these tools okay outlook and HR management system and so on.")]
+    >>> shown = [[Segment("talk", 305.0, cited[0].text)]]
+    >>> unnamed("Workday is an HR management system.", "What is Workday?", cited, shown)
+    'Workday'
+    >>> unnamed("Outlook is a tool.", "What is Outlook?", cited, shown), unnamed("It is a tool.", "What is Workday?", cited, shown)
+    (None, None)
+    >>> unnamed("Workday's HR system has tools.", "What tools does Workday's HR system have?", cited, shown) is None
+    True
+    """
+    names = names_in(question)
+    if not names or content_words(question) - content_words(" ".join(names)):
+        return None
+    near = " ".join(s.text for s in near_cited(citations, shown_sentences(passages)))
+    for name in names:
+        words = content_words(name)
+        if words and word_share(words, said) == 1.0 and word_share(words, near) < 1.0:
+            return name
+    return None
+
+
 def says_what_was_asked(nouns: Sequence[str], said: str, citations: Sequence[Citation],
                         passages: Sequence[Sequence[Segment]]) -> bool:
     """Whether an answer to "which X?" is about an X: the answer, a cited sentence or a neighbour of one says X
@@ -367,6 +395,20 @@ def states_its_numbers(question: str, citations: Sequence[Citation]) -> bool:
     """
     asked = set(_A_YEAR.findall(question))
     return bool(asked) and asked <= set(_A_YEAR.findall(" ".join(c.text for c in citations)))
+
+
+def spelled_out(question: str, texts: Iterable[str]) -> bool:
+    """Whether one of the texts holds every content word of the question, word for word: then it is about the
+    question, however far in meaning. The embedder knows no rare name: "What is n8n?" is at cosine 0.16 to
+    "The other tool … similar to Zapier is N8N where you can do drag and drop …".
+
+    >>> spelled_out("What is n8n?", ["The other tool is N8N."]), spelled_out("What is it?", ["It is."])
+    (True, False)
+    >>> spelled_out("What is the weather in Paris?", ["The weather is sunny."])
+    False
+    """
+    words = content_words(question)
+    return bool(words) and any(words <= content_words(text) for text in texts)
 
 
 # "What kind of company did he found?" — "Gigascale." (the pipeline asks once more for the kind)
@@ -425,7 +467,7 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         return "the answer only restates the question"
     if not counts_what_was_asked(said, question, stem):
         return "the answer counts something other than what the question asks"
-    if by_topic and not states_its_numbers(question, citations):
+    if by_topic and not states_its_numbers(question, citations) and not spelled_out(question, (c.text for c in citations)):
         cited = " ".join(c.text for c in citations)
         under = in_sections(citations, headings or {})
         vectors = encode([searched or question, cited] + ([under] if under != cited else []))
@@ -435,6 +477,8 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
                     f"(similarity {related:.2f} < {min_evidence_score})")
     if (by_topic or subject) and not topic_grounded(said, question, citations, passages):
         return "the answer's subject, taken from the question, is not in the sentences it rests on"
+    if not yes_no and (name := unnamed(said, question, citations, passages)):
+        return f"the answer speaks of “{name}”, which the sentences it rests on do not mention"
     kind = expected_kind(question)
     if not has_kind(said, kind):
         return f"the question asks for a {kind}; the supported answer gives none"

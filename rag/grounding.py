@@ -310,6 +310,22 @@ def name_given(answer: str, question: str) -> str | None:
     return " ".join(own) if len(words) <= 4 and own else None
 
 
+def names_in(question: str) -> list[str]:
+    """The names a question speaks of: its runs of capitalised or digit-led words, less its first word.
+
+    >>> names_in("What is Workday?"), names_in("Does Gigascale invest in crypto?"), names_in("What is the gist?")
+    (['Workday'], ['Gigascale'], [])
+    >>> names_in("Did Mike Schreer study at MIT?"), names_in("What does Anthropic's guide say about GPT-4o?")
+    (['Mike Schreer', 'MIT'], ["Anthropic's", 'GPT-4o'])
+    """
+    found = []
+    for m in _NAME_RUN.finditer(question):
+        run = m.group() if m.start() > 0 else " ".join(m.group().split()[1:])
+        if run and (name := _name_words(run, set())):
+            found.append(name)
+    return found
+
+
 def gives_name(name: str, evidence: str, words) -> bool:
     """Whether the evidence holds the name word for word: its words in a row, as `words` (the stemming word
     list, `rag.citations.words_in_order`) reads them.

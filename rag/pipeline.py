@@ -10,7 +10,7 @@ from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace, render
 from rag.checks import (KIND_REFUSAL, around, in_quotes, in_their_words, is_yes_no, mentioning, needed, refusal,
-                        said_about, when_claim)
+                        said_about, spelled_out, when_claim)
 from rag.choice import Choice, alternatives, as_chosen, picked
 from rag.citations import evidence_units, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
@@ -274,7 +274,9 @@ class Pipeline:
                          reason=f"no sentence of the transcript is {focus.description}", **base)
             return
         floor = self.settings.min_whole_score if strategy == "whole" else self.settings.min_retrieval_score
-        if focus is None and not whole_question and best < floor:
+        # a name the embedder does not know ("What is n8n?"): search's lexical side found a sentence holding it
+        if focus is None and not whole_question and best < floor \
+                and not spelled_out(question, (s.text for h in hits for s in h.chunk.sentences)):
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
                          trace=Trace("none", tuple(hits), (), ()),

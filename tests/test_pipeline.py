@@ -464,3 +464,31 @@ def test_a_sentence_is_read_under_its_section_heading_when_judging_what_it_is_ab
     venture = next(s for s in p.transcripts[0].segments if s.text.startswith("His current venture"))
     assert p.headings()[venture.key] == "Background: Mike Schreer’s Journey"
     assert in_sections([Citation(venture.timestamp, venture.start, venture.source, venture.text)], p.headings()) == venture.text
+
+
+def test_a_name_the_embedder_does_not_know_is_found_by_its_words(settings, embedder):
+    """"What is n8n?" is at cosine 0.16 to the sentence naming N8N, under the retrieval floor: search's lexical side
+    finds that sentence, which holds every word of the question, so the model is asked and its answer kept."""
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    p = Pipeline(settings.with_(paths=(captions,), context="whole"), embedder=embedder,
+                 llm=ScriptedLLM("N8N is a tool where you can do drag and drop."))
+    a = p.ask("What is n8n?")
+    assert not a.abstained and [c.timestamp for c in a.citations] == ["00:10:23"], a.reason
+    off_topic = p.ask("What is LangChain?")  # named nowhere: the floor stands, the model is not asked
+    assert off_topic.abstained and "below" in off_topic.reason and len(p.llm.prompts) == 1
+
+
+def test_an_answer_about_a_name_the_transcript_never_says_is_refused(settings, embedder):
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    p = Pipeline(settings.with_(paths=(captions,), context="whole"), embedder=embedder,
+                 llm=ScriptedLLM("Workday is an HR management system with tools like Outlook."))
+    a = p.ask("What is Workday?")  # supported by "All these tools okay outlook and HR management system and so on."
+    assert a.abstained and "“Workday”" in a.reason
+    p.llm.reply = "Zapier is a no code tool."
+    assert not p.ask("What is Zapier?").abstained
