@@ -72,8 +72,10 @@ def verdict(reply: str) -> str | None:
     return found[-1].lower() if found else polarity(reply)
 
 
-# words that ask for an opinion or a report, not what the question is about ("Does he *think* X is risky?")
-_ASKING = "think thinks say says said mention mentions believe expect consider feel talk agree claim suggest know according"
+# words that ask for an opinion or a report, not what the question is about ("Does he *think* X is risky?"), and
+# words of when or how surely ("Does AI write code *now*?": "now" is rare in a talk, but no topic)
+_ASKING = ("think thinks say says said mention mentions believe expect consider feel talk agree claim suggest know according "
+           "now nowadays today currently still ever already yet anymore really actually always")
 
 
 def key_terms(question: str, sentences: Sequence[Segment]) -> frozenset[str]:
@@ -84,6 +86,8 @@ def key_terms(question: str, sentences: Sequence[Segment]) -> frozenset[str]:
     >>> talk = [Segment("t", 0, "An agentic system has agents."), Segment("t", 5, "It will also have a memory."),
     ...         Segment("t", 9, "Agentic systems plan.")]
     >>> sorted(key_terms("Does the agentic system need memory?", talk))
+    ['memori']
+    >>> sorted(key_terms("Does it need memory now?", talk + [Segment("t", 12, "And now, the demo.")]))
     ['memori']
     """
     held = [content_words(s.text) for s in sentences]

@@ -492,3 +492,12 @@ def test_an_answer_about_a_name_the_transcript_never_says_is_refused(settings, e
     assert a.abstained and "“Workday”" in a.reason
     p.llm.reply = "Zapier is a no code tool."
     assert not p.ask("What is Zapier?").abstained
+
+
+def test_a_word_of_when_is_no_key_term_of_a_yes_no_question(scripted_pipeline):
+    # "now" is the question's rarest word, held only by "… and now founder of the venture capital firm …";
+    # read as what the question is about, it sent the verdict to that sentence
+    p = scripted_pipeline(["Yes, AI writes code now.", "Answer: Yes"], context="whole")
+    a = p.ask("Does AI write code now?")
+    assert not a.abstained and a.text.startswith("Yes.") and "00:00:31" not in [c.timestamp for c in a.citations]
+    assert "00:10:03" in [c.timestamp for c in a.citations], a.to_json()
