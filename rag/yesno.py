@@ -142,6 +142,25 @@ def self_answered(question: str, sentences: Sequence[Segment],
     return found[0] if found else None
 
 
+def with_key_term_neighbours(question: str, sentence: Segment, transcript: Sequence[Segment]) -> list[Segment]:
+    """The sentence, with the sentences just before and after it (in one transcript) that hold a key term of
+    the question (`rag.checks.key_terms`) the sentence itself lacks, in transcript order.
+
+    >>> talk = [Segment("t", 1, "Now it is clear what agentic AI is."), Segment("t", 2, "It's just a jargon."),
+    ...         Segment("t", 3, "Bye.")]
+    >>> [s.text for s in with_key_term_neighbours("Is agentic AI just jargon?", talk[0], talk)]
+    ['Now it is clear what agentic AI is.', "It's just a jargon."]
+    >>> [s.text for s in with_key_term_neighbours("Is agentic AI clear?", talk[0], talk)]
+    ['Now it is clear what agentic AI is.']
+    """
+    where = next((i for i, s in enumerate(transcript) if s.key == sentence.key), None)
+    if where is None:
+        return [sentence]
+    lacks = key_terms(question, transcript) - content_words(sentence.text)
+    return [transcript[i] for i in range(max(0, where - 1), min(len(transcript), where + 2))
+            if i == where or (transcript[i].source == sentence.source and lacks & content_words(transcript[i].text))]
+
+
 @dataclass(frozen=True)
 class Verdicts:
     """The yes/no checks of answers, with the model and embedder they need.
@@ -171,7 +190,7 @@ class Verdicts:
             found = mentioning(topic, focus.sentences if focus else transcript())
             return quoted(answer, "yes", found, 1.0) if found else answer
         if focus is None and answer.trace is not None and answer.trace.drafts == ():
-            return self.closest_verdict(answer)
+            return self.closest_verdict(answer, transcript())
         return answer
 
     def settled(self, answer: Answer) -> Answer:
@@ -227,7 +246,7 @@ class Verdicts:
                                   "question is about, and the closest sentence that does gives no yes or no")
         return quoted(answer, said, [sentence], closeness)
 
-    def closest_verdict(self, answer: Answer) -> Answer:
+    def closest_verdict(self, answer: Answer, transcript: Sequence[Segment] = ()) -> Answer:
         """A yes/no question the model found no answer to: when one sentence of the passages search found is
         very close to it, in meaning and in words, that sentence's verdict, quoted.
 
@@ -237,6 +256,9 @@ class Verdicts:
         one of them (three or more) and reach `yes_no_every_word_cosine` (a long sentence that says it among other things: "Is it
         hard to beat Nvidia?" — "… it's really hard to beat Nvidia with a general purpose chip … but you got to
         guess the algorithm right"); otherwise, and when the check gives no verdict, the refusal stands.
+        When the sentence lacks a key term of the question (`key_terms` over `transcript`) that the sentence
+        just before or after it holds, that one is read and quoted with it: "Is agentic AI just jargon?" —
+        "Folks I hope now it is clear what exactly is agentic AI." is answered by the next, "It's just a jargon."
         """
         found = list({seg.key: seg for h in answer.trace.hits for seg in h.chunk.sentences
                       if not seg.is_heading}.values()) if answer.trace else []
@@ -248,8 +270,9 @@ class Verdicts:
         every_word = words == 1.0 and len(content_words(answer.question)) >= 3  # "Is it true?": any "true" would do
         if not close and not (every_word and closeness >= self.settings.yes_no_every_word_cosine):
             return answer
-        answer, said = self.checked(answer, [sentence.text])
-        return answer if said is None else quoted(answer, said, [sentence], closeness)
+        evidence = with_key_term_neighbours(answer.question, sentence, transcript)
+        answer, said = self.checked(answer, [s.text for s in evidence])
+        return answer if said is None else quoted(answer, said, evidence, closeness)
 
     def closest(self, question: str, sentences: Sequence[Segment]) -> tuple[Segment, float]:
         """The sentence closest in meaning to the question, and its cosine."""

@@ -102,3 +102,16 @@ def test_the_talks_own_answer_overrules_the_model(settings, embedder):
         a = p.ask("Is the tool-augmented chatbot agentic AI?")
         assert not a.abstained and a.text.startswith("No. The transcript says: “Do we call this agentic AI?”"), reply
         assert [c.timestamp for c in a.citations] == ["00:01:59", "00:02:02", "00:02:02"]
+
+
+def test_the_closest_sentence_is_read_with_its_neighbour_holding_the_questions_key_term(settings):
+    before = Segment("talk", 816, "Folks I hope now it is clear what exactly is agentic AI.")
+    jargon = Segment("talk", 818, "It's just a jargon.")
+    transcript = [Segment("talk", 800, "Agentic AI plans."), before, jargon, Segment("talk", 821, "Bye.")]
+    trace = Trace("whole", hits=(Hit(Chunk(0, "talk", (before,)), 0.5, 0),), passages=((before,),), drafts=())
+    refused_ = Answer(text=ABSTAIN_TEXT, abstained=True, question="Is agentic AI just jargon?", trace=trace,
+                      reason="the model found no answer in the transcript")
+    llm = ScriptedLLM("Answer: Yes")
+    said = Verdicts(llm, at_cosine(0.7), settings).closest_verdict(refused_, transcript)
+    assert said.text.startswith("Yes.") and [c.seconds for c in said.citations] == [816, 818]
+    assert "It's just a jargon." in llm.prompts[0][-1]["content"]
