@@ -75,7 +75,7 @@ def verdict(reply: str) -> str | None:
 # words that ask for an opinion or a report, not what the question is about ("Does he *think* X is risky?"), and
 # words of when or how surely ("Does AI write code *now*?": "now" is rare in a talk, but no topic)
 _ASKING = ("think thinks say says said mention mentions believe expect consider feel talk agree claim suggest know according "
-           "now nowadays today currently still ever already yet anymore really actually always")
+           "now nowadays today still ever already yet anymore")
 
 
 def key_terms(question: str, sentences: Sequence[Segment]) -> frozenset[str]:
@@ -340,9 +340,12 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
     return bool(restated & content_words(" ".join(s.text for s in near)))
 
 
+_ACRONYM = re.compile(r"[A-Z]{2,4}s?")
+
+
 def unnamed(said: str, question: str, citations: Sequence[Citation], passages: Sequence[Sequence[Segment]]) -> str | None:
-    """The name a question asks about, when the answer speaks of it but neither the cited sentences nor their
-    neighbours hold it (misheard forms count, see `rag.citations.word_share`), or None: "What is Workday?" —
+    """The name a question asks about alone, when neither the sentences its answer is cited to nor their
+    neighbours hold it, whatever the answer says of it (misheard forms count, see `rag.citations.word_share`), or None: "What is Workday?" —
     "Workday is a cloud-based HR management system." cited to "… outlook and HR management system and so on."
     is about a name the transcript never says. Only a question that asks about names alone ("What is X?", "Who
     is X?"): in "What pattern comes after the router in Anthropic's guide?" the name is the setting of what
@@ -353,17 +356,20 @@ def unnamed(said: str, question: str, citations: Sequence[Citation], passages: S
     >>> unnamed("Workday is an HR management system.", "What is Workday?", cited, shown)
     'Workday'
     >>> unnamed("Outlook is a tool.", "What is Outlook?", cited, shown), unnamed("It is a tool.", "What is Workday?", cited, shown)
-    (None, None)
+    (None, 'Workday')
+    >>> unnamed("It is an HR system.", "what is workday?", cited, shown), unnamed("A manager.", "What is an HR?", cited, shown)
+    ('workday', None)
     >>> unnamed("Workday's HR system has tools.", "What tools does Workday's HR system have?", cited, shown) is None
     True
     """
-    names = names_in(question)
+    names = [n for n in names_in(question) if not _ACRONYM.fullmatch(n)]  # "CTO" may be spelled out
     if not names or content_words(question) - content_words(" ".join(names)):
         return None
     near = " ".join(s.text for s in near_cited(citations, shown_sentences(passages)))
     for name in names:
         words = content_words(name)
-        if words and word_share(words, said) == 1.0 and word_share(words, near) < 1.0:
+        joined = re.sub(r"\W", "", name.lower())  # "CrewAI" heard as "crew AI"
+        if words and word_share(words, near) < 1.0 and joined not in re.sub(r"\W", "", near.lower()):
             return name
     return None
 
@@ -401,18 +407,31 @@ def states_its_numbers(question: str, citations: Sequence[Citation]) -> bool:
     return bool(asked) and asked <= set(_A_YEAR.findall(" ".join(c.text for c in citations)))
 
 
-def spelled_out(question: str, texts: Iterable[str]) -> bool:
-    """Whether one of the texts holds every content word of the question, word for word: then it is about the
-    question, however far in meaning. The embedder knows no rare name: "What is n8n?" is at cosine 0.16 to
-    "The other tool … similar to Zapier is N8N where you can do drag and drop …".
+def _written_as_name(name: str, text: str) -> bool:
+    """Whether a name is written as one, capitalised or with a digit, in the question or where the text has it."""
+    if re.search(r"[A-Z0-9]", name):
+        return True
+    found = re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text, re.I)
+    return bool(found and re.search(r"[A-Z0-9]", found.group()))
 
-    >>> spelled_out("What is n8n?", ["The other tool is N8N."]), spelled_out("What is it?", ["It is."])
-    (True, False)
-    >>> spelled_out("What is the weather in Paris?", ["The weather is sunny."])
-    False
+
+def spelled_out(question: str, texts: Iterable[str]) -> bool:
+    """Whether one of the texts holds every content word of a question about a name, the name written as one
+    (`_written_as_name`): then it is about the question, however far in meaning. The embedder knows no rare
+    name: "What is n8n?" is at cosine 0.16 to "The other tool … similar to Zapier is N8N where you can do
+    drag and drop …". Common words are no such sign: "What is his company?" is not about any sentence that
+    says "company".
+
+    >>> spelled_out("What is n8n?", ["The other tool is N8N."]), spelled_out("what is zapier?", ["Tools such as Zapier."])
+    (True, True)
+    >>> spelled_out("What is his company?", ["At Meta, the company transitioned."]), spelled_out("What is code?", ["We write code."])
+    (False, False)
+    >>> spelled_out("What is the weather in Paris?", ["The weather is sunny."]), spelled_out("What is it?", ["It is."])
+    (False, False)
     """
-    words = content_words(question)
-    return bool(words) and any(words <= content_words(text) for text in texts)
+    words, names = content_words(question), names_in(question)
+    return bool(words and names) and any(words <= content_words(text) and all(_written_as_name(n, text) for n in names)
+                                         for text in texts)
 
 
 # "What kind of company did he found?" — "Gigascale." (the pipeline asks once more for the kind)
@@ -482,7 +501,7 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
     if (by_topic or subject) and not topic_grounded(said, question, citations, passages):
         return "the answer's subject, taken from the question, is not in the sentences it rests on"
     if not yes_no and (name := unnamed(said, question, citations, passages)):
-        return f"the answer speaks of “{name}”, which the sentences it rests on do not mention"
+        return f"the question asks about “{name}”, which neither the sentences the answer rests on nor their neighbours mention"
     kind = expected_kind(question)
     if not has_kind(said, kind):
         return f"the question asks for a {kind}; the supported answer gives none"

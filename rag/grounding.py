@@ -310,18 +310,31 @@ def name_given(answer: str, question: str) -> str | None:
     return " ".join(own) if len(words) <= 4 and own else None
 
 
+# words a question opens with that are no name ("What", "Does", "Tell"), and "what is x?" in any case
+_ASKS = frozenset("""what who whom whose which where when why how is are was were do does did can could will would
+should shall has have had may might must tell explain describe define give list name ok okay so and but""".split())
+_WHAT_IS = re.compile(r"^\W*(?:what|who)(?:['’]s|\s+is|\s+are|\s+was|\s+were)\s+([\w.+-]+)\s*[?.!]*\s*$", re.I)
+
+
 def names_in(question: str) -> list[str]:
-    """The names a question speaks of: its runs of capitalised or digit-led words, less its first word.
+    """The names a question speaks of: its runs of capitalised or digit-led words (an opening word that asks
+    set aside), or the one word of "what is x?" / "who is x?" in any case.
 
     >>> names_in("What is Workday?"), names_in("Does Gigascale invest in crypto?"), names_in("What is the gist?")
     (['Workday'], ['Gigascale'], [])
     >>> names_in("Did Mike Schreer study at MIT?"), names_in("What does Anthropic's guide say about GPT-4o?")
     (['Mike Schreer', 'MIT'], ["Anthropic's", 'GPT-4o'])
+    >>> names_in("what is workday?"), names_in("Zapier: what is it?"), names_in("Workday?")
+    (['workday'], ['Zapier'], ['Workday'])
     """
+    if (m := _WHAT_IS.match(question)) and m[1].lower() not in _NOT_A_NAME:
+        return [m[1]]
     found = []
     for m in _NAME_RUN.finditer(question):
-        run = m.group() if m.start() > 0 else " ".join(m.group().split()[1:])
-        if run and (name := _name_words(run, set())):
+        words = m.group().split()
+        if m.start() == 0 and words[0].lower() in _ASKS:
+            words = words[1:]
+        if words and (name := _name_words(" ".join(words), set())):
             found.append(name)
     return found
 

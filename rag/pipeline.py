@@ -276,7 +276,7 @@ class Pipeline:
         floor = self.settings.min_whole_score if strategy == "whole" else self.settings.min_retrieval_score
         # a name the embedder does not know ("What is n8n?"): search's lexical side found a sentence holding it
         if focus is None and not whole_question and best < floor \
-                and not spelled_out(question, (s.text for h in hits for s in h.chunk.sentences)):
+                and not spelled_out(question, (s.text for h in hits for s in h.chunk.sentences if not s.is_heading)):
             timings["total"] = (time.perf_counter() - t0) * 1000
             yield Answer(text=ABSTAIN_TEXT, abstained=True, timings_ms=timings,
                          trace=Trace("none", tuple(hits), (), ()),

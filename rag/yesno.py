@@ -246,7 +246,7 @@ class Verdicts:
                                   "question is about, and the closest sentence that does gives no yes or no")
         return quoted(answer, said, [sentence], closeness)
 
-    def closest_verdict(self, answer: Answer, transcript: Sequence[Segment] = ()) -> Answer:
+    def closest_verdict(self, answer: Answer, transcript: Sequence[Segment]) -> Answer:
         """A yes/no question the model found no answer to: when one sentence of the passages search found is
         very close to it, in meaning and in words, that sentence's verdict, quoted.
 

@@ -481,6 +481,14 @@ def test_a_name_the_embedder_does_not_know_is_found_by_its_words(settings, embed
     assert off_topic.abstained and "below" in off_topic.reason and len(p.llm.prompts) == 1
 
 
+def test_a_common_word_of_the_question_does_not_make_a_sentence_about_it(scripted_pipeline):
+    # "company" is in "At Meta, the company transitioned …": a true sentence, not about "his company"
+    p = scripted_pipeline("At Meta, the company transitioned from leasing data centers to designing its equipment.",
+                          context="whole")
+    a = p.ask("What is his company?")
+    assert a.abstained and "not about the question" in a.reason
+
+
 def test_an_answer_about_a_name_the_transcript_never_says_is_refused(settings, embedder):
     from rag.pipeline import Pipeline
     from tests.conftest import ROOT, ScriptedLLM
@@ -490,6 +498,10 @@ def test_an_answer_about_a_name_the_transcript_never_says_is_refused(settings, e
                  llm=ScriptedLLM("Workday is an HR management system with tools like Outlook."))
     a = p.ask("What is Workday?")  # supported by "All these tools okay outlook and HR management system and so on."
     assert a.abstained and "“Workday”" in a.reason
+    for question, reply in (("What is Workday?", "It is an HR management system with tools like Outlook."),
+                            ("what is workday?", "Workday is an HR management system with tools like Outlook.")):
+        p.llm.reply = reply  # the name not repeated, or asked in lower case
+        assert "“" in p.ask(question).reason, question
     p.llm.reply = "Zapier is a no code tool."
     assert not p.ask("What is Zapier?").abstained
 

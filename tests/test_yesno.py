@@ -29,14 +29,14 @@ def refused(question: str, sentence: str) -> Answer:
 def test_a_sentence_with_every_word_of_a_question_of_three_words_or_more_gets_asked(settings):
     llm = ScriptedLLM("Answer: Yes")
     verdicts = Verdicts(llm, at_cosine(0.55), settings)  # under yes_no_min_cosine, over yes_no_every_word_cosine
-    said = verdicts.closest_verdict(refused("Is it hard to beat Nvidia?", "It is really hard to beat Nvidia with a chip."))
+    said = verdicts.closest_verdict(refused("Is it hard to beat Nvidia?", "It is really hard to beat Nvidia with a chip."), ())
     assert not said.abstained and said.text.startswith("Yes. The transcript says:") and len(llm.prompts) == 1
 
 
 def test_a_question_of_one_or_two_words_is_not_settled_by_any_sentence_holding_them(settings):
     llm = ScriptedLLM("Answer: No")
     verdicts = Verdicts(llm, at_cosine(0.55), settings)
-    said = verdicts.closest_verdict(refused("Is it true?", "It's not true."))  # "true" alone: about anything
+    said = verdicts.closest_verdict(refused("Is it true?", "It's not true."), ())  # "true" alone: about anything
     assert said.abstained and llm.prompts == []
 
 
