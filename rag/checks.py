@@ -418,8 +418,8 @@ def _written_as_name(name: str, text: str) -> bool:
 def spelled_out(question: str, texts: Iterable[str]) -> bool:
     """Whether one of the texts holds every content word of a question about a name, the name written as one
     (`_written_as_name`): then it is about the question, however far in meaning. The embedder knows no rare
-    name: "What is n8n?" is at cosine 0.16 to "The other tool … similar to Zapier is N8N where you can do
-    drag and drop …". Common words are no such sign: "What is his company?" is not about any sentence that
+    name: "What is n8n?" is at cosine 0.17 to "The other tool … similar to Zapier is N8N where you can do
+    drag and drop …" (0.16 to the passage holding it). Common words are no such sign: "What is his company?" is not about any sentence that
     says "company".
 
     >>> spelled_out("What is n8n?", ["The other tool is N8N."]), spelled_out("what is zapier?", ["Tools such as Zapier."])
