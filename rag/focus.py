@@ -23,8 +23,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from itertools import takewhile
 from dataclasses import dataclass
+from itertools import takewhile
 
 import numpy as np
 
@@ -318,7 +318,7 @@ def closeness(text: str, sentences: Sequence[Segment], encode: Encode) -> np.nda
 
 # a transcript's own list of its main points: a section headed "Key Takeaways", "Highlights", "Summary", …
 # ("Key Takeaways for CTOs in the AI Era"; not "Summary of Q3 budget" or "Why I quit piano lessons")
-_OWN_POINTS = re.compile(r"^\W*(?:in\s+)?(?:(?:key|main|final|executive|the)\s+)?(?:take-?aways?|highlights|key\s+points|"
+_OWN_POINTS = re.compile(r"^\W*(?:in\s+)?(?:(?:key|main|final|executive|the)\s+)?(?:take-?aways?|highlights|"
                          r"points|summary|conclusions?|tl;?\s*dr|recap|lessons(?:\s+learned)?)\b(?!\s+of\b)", re.I)
 
 

@@ -251,12 +251,12 @@ class Pipeline:
         base = dict(question=question, searched=searched, id=id)
         focus = find_focus(question, self.transcripts_for(source), self.embedder.encode_cached)
         strategy = "focus" if focus else self.context_for(source, context)
+        asked_whole = about_whole(question) if focus is None else None
         # "what is this about?" is about all of it: no floor, when the model reads all of it (not a top-k sample)
-        whole_question = about_whole(question) if strategy == "whole" else None
+        whole_question = asked_whole if strategy == "whole" else None
         # "what are the highlights?" of a transcript that lists its own ("Key Takeaways"): that list, however
         # long the transcript (the list is short)
-        if focus is None and strategy in ("whole", "retrieve") and about_whole(question) == "points" \
-                and (section := own_points(self.transcripts_for(source))):
+        if asked_whole == "points" and (section := own_points(self.transcripts_for(source))):
             focus, strategy, whole_question = section, "section", "points"
         # each option is searched and asked on its own, with its own floor: "… have 55 or 100 people?" as a whole
         # is far from "We have 55 plus people", "… have 55?" is not

@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace, render
-from rag.checks import (LEAD_IN, key_terms, mention_topic, mentioned_near, mentioning, opens_with_auxiliary, polarity, quoting,
+from rag.checks import (LEAD_IN, around, key_terms, mention_topic, mentioned_near, mentioning, opens_with_auxiliary, polarity, quoting,
                         settle_yes_no, verdict)
 from rag.citations import content_words, lexical_support, word_share
 from rag.embedder import Encode
@@ -157,8 +157,7 @@ def with_key_term_neighbours(question: str, sentence: Segment, transcript: Seque
     if where is None:
         return [sentence]
     lacks = key_terms(question, transcript) - content_words(sentence.text)
-    return [transcript[i] for i in range(max(0, where - 1), min(len(transcript), where + 2))
-            if i == where or (transcript[i].source == sentence.source and lacks & content_words(transcript[i].text))]
+    return [transcript[i] for i in around(transcript, [where]) if i == where or lacks & content_words(transcript[i].text)]
 
 
 @dataclass(frozen=True)
