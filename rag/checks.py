@@ -336,8 +336,9 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
     restated = content_words(said) & content_words(question)
     if len(restated) < 2:
         return True
+    subject = restated - content_words(" ".join(noun_asked(question))) or restated
     near = near_cited(citations, shown_sentences(passages))
-    return bool(restated & content_words(" ".join(s.text for s in near)))
+    return bool(subject & content_words(" ".join(s.text for s in near)))
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,4}s?")
@@ -415,6 +416,34 @@ def _written_as_name(name: str, text: str) -> bool:
     return bool(found and re.search(r"[A-Z0-9]", found.group()))
 
 
+NAMED_BESIDE = 3  # words between the thing a "which X?" question asks for and the name the answer gives it
+
+
+def named_beside(question: str, said: str, citations: Sequence[Citation]) -> bool:
+    """Whether a cited sentence names what a "which X?" question asks for, as the answer does: the answer's own
+    word (one the question lacks) within `NAMED_BESIDE` words of X in one cited sentence. Then the sentence is
+    about the question, however far in meaning: "Which model does the research-report demo use?" is at cosine
+    0.14 to "Now when I run this, see here I'm using gemini as a model here." (the embedder knows no "gemini").
+
+    >>> named_beside("Which model does the demo use?", "It uses gemini.",
+    ...              [Citation("00:08:33", 513.0, "t", "See here I'm using gemini as a model here.")])
+    True
+    >>> named_beside("Which model does the demo use?", "It uses a big model.",
+    ...              [Citation("00:08:33", 513.0, "t", "See here I'm using gemini as a model here.")])
+    False
+    """
+    nouns = content_words(" ".join(noun_asked(question)))
+    own = content_words(said) - content_words(question)
+    if not (nouns and own):
+        return False
+    for c in citations:
+        words = words_in_order(c.text)
+        at = [i for i, w in enumerate(words) if w in nouns]
+        if any(w in own for i in at for w in words[max(0, i - NAMED_BESIDE):i + NAMED_BESIDE + 1]):
+            return True
+    return False
+
+
 def spelled_out(question: str, texts: Iterable[str]) -> bool:
     """Whether one of the texts holds every content word of a question about a name, the name written as one
     (`_written_as_name`): then it is about the question, however far in meaning. The embedder knows no rare
@@ -490,7 +519,8 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
         return "the answer only restates the question"
     if not counts_what_was_asked(said, question, stem):
         return "the answer counts something other than what the question asks"
-    if by_topic and not states_its_numbers(question, citations) and not spelled_out(question, (c.text for c in citations)):
+    if by_topic and not states_its_numbers(question, citations) and not spelled_out(question, (c.text for c in citations)) \
+            and not named_beside(question, said, citations):
         cited = " ".join(c.text for c in citations)
         under = in_sections(citations, headings or {})
         vectors = encode([searched or question, cited] + ([under] if under != cited else []))

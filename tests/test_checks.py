@@ -1,7 +1,8 @@
 """The checks that a verified answer answers the question (pure logic; the support check has its own tests)."""
 
 from rag.answer import AnswerSentence, Citation
-from rag.checks import QUOTE_MAX_WORDS, in_their_words, is_yes_no, refusal, when_claim, says_what_was_asked, settle_yes_no, topic_grounded, verdict
+from rag.checks import (QUOTE_MAX_WORDS, in_their_words, is_yes_no, named_beside, refusal, when_claim, says_what_was_asked,
+                        settle_yes_no, topic_grounded, verdict)
 from rag.segments import Segment
 
 TRIP = [(Segment("talk", 431, "You might have a travel assistant where you can book a 7-day trip to London."),),
@@ -20,6 +21,19 @@ def test_the_answers_subject_must_be_in_or_next_to_its_evidence():
     assert not topic_grounded("The budget limit is set to 4 sunny days.", question, sunny, TRIP)
     assert topic_grounded("The budget limit is set to 4 sunny days.", question, [cite(TRIP[2][0])], TRIP)  # beside it
     assert topic_grounded("Four sunny days.", question, sunny, TRIP)  # restates fewer than two of its words
+
+
+def test_the_thing_a_which_question_asks_for_is_no_subject_of_the_answer():
+    """"Which model does the travel assistant use?" — "The travel assistant uses an anthropic chat model." cited
+    to a sentence about another agent's model: "model" is what is asked, and saying it grounds nothing."""
+    agent = (Segment("talk", 638, "Then it will trigger this AI agent which has anthropic chat model and memory."),)
+    shown = TRIP + [agent]
+    said = "The travel assistant uses an anthropic chat model."
+    assert not topic_grounded(said, "Which model does the travel assistant use?", [cite(agent[0])], shown)
+    assert topic_grounded("The AI agent uses an anthropic chat model.", "Which model does the AI agent use?",
+                          [cite(agent[0])], shown)
+    # without a "which X", every restated word still counts
+    assert topic_grounded(said, "Does the travel assistant use a model?", [cite(agent[0])], shown)
 
 
 def test_the_first_reason_is_reported():
@@ -135,6 +149,26 @@ def test_an_answer_to_which_x_must_speak_of_an_x():
     started = [(Segment("talk", 35, "Gigascale started investing in climate tech."),)]
     said = "Gigascale invests in companies that fight climate change."
     assert not says_what_was_asked(["startups"], said, [cite(started[0][0])], started)  # not a misheard "startup"
+
+
+def test_a_name_given_beside_the_thing_asked_for_is_about_the_question():
+    """The embedder knows no "gemini": "Which model does the research-report demo use?" is at cosine 0.14 to the
+    sentence that answers it. A cited sentence holding the answer's own word within three words of the asked
+    "model" is about the question whatever the cosine; the name elsewhere in the sentence, or no name, is not."""
+    import numpy as np
+
+    far = lambda texts: np.eye(len(texts), dtype=np.float32)  # noqa: E731  every text unrelated to the others
+    gemini = Citation("00:08:33", 513.0, "talk", "Now when I run this, see here I'm using gemini as a model here.")
+    question = "Which model does the research-report demo use?"
+    said = (AnswerSentence("The research-report demo uses the gemini model.", (0,), True),)
+    assert named_beside(question, said[0].text, [gemini])
+    assert refusal(question, said, [gemini], [[Segment("talk", 513.0, gemini.text)]], True, far, 0.2) == ""
+    far_apart = Citation("00:08:33", 513.0, "talk", "Gemini is what I run today, and it is a very good model.")
+    assert not named_beside(question, "The demo uses gemini.", [far_apart])
+    assert not named_beside(question, "The demo uses a model.", [gemini])  # no word of its own
+    assert not named_beside("What does the demo use?", "The demo uses gemini.", [gemini])  # no "which X"
+    assert refusal(question, said, [far_apart], [[Segment("talk", 513.0, far_apart.text)]], True, far, 0.2).startswith(
+        "the sentences the answer rests on are not about the question")
 
 
 def test_in_their_words_quotes_only_the_cited_sentences_on_the_topic():
