@@ -463,6 +463,7 @@ def spelled_out(question: str, texts: Iterable[str]) -> bool:
                                          for text in texts)
 
 
+UNSUPPORTED = "no sentence of the model's answer is supported by the transcript"
 # "What kind of company did he found?" — "Gigascale." (the pipeline asks once more for the kind)
 KIND_REFUSAL = "the question asks what kind of thing it is; the answer only names one"
 
@@ -513,7 +514,7 @@ def refusal(question: str, sentences: Sequence[AnswerSentence], citations: Seque
             closer of the two readings counting (see `in_sections`).
     """
     if not any(s.supported for s in sentences):
-        return "no sentence of the model's answer is supported by the transcript"
+        return UNSUPPORTED
     said = " ".join(s.text for s in sentences if s.supported)
     if restates(said, question, content_words) and not yes_no:
         return "the answer only restates the question"

@@ -90,11 +90,14 @@ class Focus:
         kind: "window", "after", "before", "speaker", or "section" (see `own_points`).
         description: the constraint in words, for the answer's trace and for refusals.
         sentences: the sentences the answer must rest on, in document order.
+        anchor: for "after" and "before", the sentence the question places them by ("… right after he is done
+            with Zapier?": the last one naming Zapier), which the description quotes to the model.
     """
 
     kind: str
     description: str
     sentences: tuple[Segment, ...]
+    anchor: Segment | None = None
 
 
 def without_time(question: str) -> str:
@@ -378,7 +381,7 @@ def find_focus(question: str, transcripts: Sequence[Transcript],
         best = int(np.argmax(closeness(anchor, sentences, encode)))
         order = range(best + 1, min(best + 1 + n, len(sentences))) if direction == "after" else range(max(0, best - n), best)
         chosen = tuple(sentences[i] for i in order if sentences[i].source == sentences[best].source)
-        return Focus(direction, f"{direction} “{sentences[best].text}”", chosen)
+        return Focus(direction, f"{direction} “{sentences[best].text}”", chosen, sentences[best])
     speakers = sorted({s.speaker for s in sentences if s.speaker})
     speaker = speaker_request(question, speakers) if speakers else None
     if speaker:

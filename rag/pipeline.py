@@ -9,7 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace, render
-from rag.checks import (KIND_REFUSAL, around, in_quotes, in_their_words, is_yes_no, mentioning, needed, refusal,
+from rag.checks import (KIND_REFUSAL, UNSUPPORTED, around, in_quotes, in_their_words, is_yes_no, mentioning, needed, refusal,
                         said_about, spelled_out, when_claim)
 from rag.choice import Choice, alternatives, as_chosen, picked
 from rag.citations import evidence_units, parse_answer, verify
@@ -324,16 +324,19 @@ class Pipeline:
         raw = "".join(pieces).strip()
         timings["first_token"] = ((first or t_generated) - t0) * 1000
         timings["generate"] = (t_generated - t_retrieved) * 1000
+        neighbour = focus is not None and focus.kind in ("after", "before")
         answer = self._finish(raw, Trace(strategy, tuple(hits), passages, ()), timings, base,
-                              whole_question=whole_question)
+                              whole_question=whole_question, read_alone=neighbour)
         answer.timings_ms["verify"] = (time.perf_counter() - t_generated) * 1000
         if answer.reason == KIND_REFUSAL:  # "What kind of company?" — "Gigascale.": asked once more, for the kind
             t_again = time.perf_counter()
             again = "".join(self.llm.generate(prompt(f"{asked} {KIND_ASK}"), cached_prefix=1)).strip()
             retry = self._finish(again, Trace(strategy, tuple(hits), passages, (), first_reply=raw), timings, base,
-                                 whole_question=whole_question)
+                                 whole_question=whole_question, read_alone=neighbour)
             retry.timings_ms["kind_ask"] = (time.perf_counter() - t_again) * 1000
             answer = retry if not retry.abstained else answer
+        if answer.reason == UNSUPPORTED and neighbour and focus.anchor is not None:
+            answer = self._by_its_anchor(answer, focus, timings, base)
         if look := self._second_look(answer, best, focus):
             t_look = time.perf_counter()
             passages = look
@@ -427,6 +430,26 @@ class Pipeline:
         yield Answer(text=render(sentences, answer.citations), abstained=False, citations=answer.citations,
                      sentences=sentences, raw=raw, timings_ms=timings, trace=trace, **base)
 
+    def _by_its_anchor(self, answer: Answer, focus, timings: dict, base: dict) -> Answer:
+        """A refused answer to "what comes right after/before X?" verified once more against the part read with
+        the sentence it follows or precedes, `focus.anchor` (which the model was told of); kept when no sentence
+        of it is supported by the anchor alone, else the refusal stands.
+
+        "Which tool does he talk about right after he is done with Zapier?": the last sentence naming Zapier
+        goes on to name the next tool ("… similar to Zapier is N8N where you can do drag and drop …"), and the
+        model describes the part after it in those terms ("N8N is a tool … it can trigger AI agents with
+        anthropic chat models …"): neither sentence alone supports that, the two together do. An answer resting
+        on the anchor alone is about what comes before the part, not the part: it stays refused.
+        """
+        joined = (focus.anchor, *focus.sentences) if focus.kind == "after" else (*focus.sentences, focus.anchor)
+        again = self._finish(answer.raw, replace(answer.trace, passages=(joined,), drafts=()), timings, base,
+                             read_alone=True)
+        if again.abstained:
+            return answer
+        alone = self._finish(answer.raw, replace(answer.trace, passages=((focus.anchor,),), drafts=()), timings, base,
+                             read_alone=True)
+        return again if not any(s.supported for s in alone.sentences) else answer
+
     def _second_look(self, answer: Answer, best: float, focus) -> tuple:
         """The passages to ask once more from, after an answer was refused (empty: no second look).
 
@@ -491,9 +514,11 @@ class Pipeline:
         return self.settings.caption_support_threshold if self._captions_only(trace) else self.settings.support_threshold
 
     def _finish(self, raw: str, trace: Trace, timings: dict, base: dict, subject: bool = False,
-                whole_question: str | None = None) -> Answer:
+                whole_question: str | None = None, read_alone: bool = False) -> Answer:
         """Verify the raw reply and decide whether to answer or abstain (`subject`: see `rag.checks.refusal`;
-        `whole_question`: what `rag.focus.about_whole` made of a question read against the whole transcript)."""
+        `whole_question`: what `rag.focus.about_whole` made of a question read against the whole transcript;
+        `read_alone`: a short answer sentence is verified as it is, not read with the question — a question
+        about what comes right after or before X names X, which the part it is about does not hold)."""
         if not raw or says_dont_know(raw):
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings, trace=trace,
                           reason="the model found no answer in the transcript", **base)
@@ -502,7 +527,7 @@ class Pipeline:
         trace = replace(trace, drafts=tuple(drafts))
         threshold = self._threshold(trace)
         sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, threshold,
-                                      question=question)
+                                      question="" if read_alone else question)
         # an overview ("what is discussed around minute 13?", "summarize the talk") is asked for its main points
         overview = whole_question in ("summary", "points") or (trace.context == "focus" and asks_overview(question))
         most = OVERVIEW_POINTS if overview else None
@@ -511,7 +536,7 @@ class Pipeline:
             if len(kept) < len(drafts):  # padding left out: verify what stays, so the citations are its own
                 trace = replace(trace, drafts=tuple(kept))
                 sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached, threshold,
-                                              question=question)
+                                              question="" if read_alone else question)
         # a question about the whole recording is answered by any of it, like a time window's by the window
         reason = refusal(question, sentences, citations, trace.passages,
                          trace.context in ("whole", "retrieve") and not whole_question,

@@ -93,8 +93,9 @@ def test_neighbours_in_document_order(embedder):
                          "[00:00:35]. Chips are hard to beat [00:23:08].", "t", "t.txt")
     after = find_focus("What is said right after the part about FAIR?", [t], embedder.encode)
     assert [s.timestamp for s in after.sentences] == ["00:00:35"]
+    assert after.anchor.timestamp == "00:13:37"  # the sentence it is placed by, told to the model
     before = find_focus("What comes just before the remark about chips?", [t], embedder.encode)
-    assert [s.timestamp for s in before.sentences] == ["00:00:35"]
+    assert [s.timestamp for s in before.sentences] == ["00:00:35"] and before.anchor.timestamp == "00:23:08"
     told = find_focus("What is said after he mentions the FAIR lab?", [t], embedder.encode)
     assert told.kind == "after" and [s.timestamp for s in told.sentences] == ["00:00:35", "00:23:08"]
 

@@ -513,3 +513,40 @@ def test_a_word_of_when_is_no_key_term_of_a_yes_no_question(scripted_pipeline):
     a = p.ask("Does AI write code now?")
     assert not a.abstained and a.text.startswith("Yes.") and "00:00:31" not in [c.timestamp for c in a.citations]
     assert "00:10:03" in [c.timestamp for c in a.citations], a.to_json()
+
+
+def test_an_answer_about_the_part_after_x_may_name_x_but_not_rest_on_it_alone(settings, embedder):
+    """"Which tool does he talk about right after he is done with Zapier?": the last sentence naming Zapier names
+    the next tool, and the model, told where the part is, describes the part in its terms; neither sentence alone
+    supports that, the two together do. An answer about the anchor alone stays refused."""
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    reply = ("This part of the transcript says that N8N is a tool that allows users to create drag-and-drop workflows, "
+             "and it can trigger AI agents with anthropic chat models and access various services like Jira, "
+             "Microsoft, and others.")
+    p = Pipeline(settings.with_(paths=(captions,)), embedder=embedder, llm=ScriptedLLM(reply))
+    question = "Which tool does he talk about right after he is done with Zapier?"
+    a = p.ask(question)
+    assert not a.abstained, a.reason
+    assert [c.timestamp for c in a.citations] == ["00:10:23"]  # where N8N is named, the sentence the part follows
+    assert [s.timestamp for s in a.trace.passages[0]] == ["00:10:23", "00:10:38"]
+    p.llm.reply = "N8N is a tool similar to Zapier where you can do drag and drop."  # the anchor's own words
+    anchored = p.ask(question)
+    assert anchored.abstained and "supported" in anchored.reason
+    p.llm.reply = "The other tool he wants to mention is a cooking app."  # supported by neither
+    assert p.ask(question).abstained
+
+
+def test_a_short_answer_about_the_part_before_x_is_not_read_with_x(settings, embedder):
+    # the question names the anchor ("the Anthropic guide"), which the part before it never holds: read with the
+    # question, "The code for both the projects is here." fell under the caption threshold
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    p = Pipeline(settings.with_(paths=(captions,)), embedder=embedder,
+                 llm=ScriptedLLM("The code for both the projects is here. [1]"))
+    a = p.ask("What does he say just before the Anthropic guide?")
+    assert not a.abstained and [c.timestamp for c in a.citations] == ["00:12:28"], a.reason
