@@ -444,6 +444,24 @@ def named_beside(question: str, said: str, citations: Sequence[Citation]) -> boo
     return False
 
 
+def names_found(question: str, texts: Iterable[str]) -> bool:
+    """Whether the question names something, written as a name (capitalised or with a digit), and each name is
+    in one of the texts (misheard endings count, see `rag.citations.word_share`). Search's lexical side finds a
+    name the embedder does not know: "What does the Zapier demonstration show?" is at cosine 0.26 to the
+    passages holding "Zapier".
+
+    >>> names_found("What does the Zapier demo show?", ["You can use tools such as Zapier."])
+    True
+    >>> names_found("What is Workday?", ["All these tools, outlook and HR management system."])
+    False
+    >>> names_found("What does the demo show?", ["The demo shows a calendar."])  # no name
+    False
+    """
+    texts = list(texts)
+    names = [n for n in names_in(question) if _written_as_name(n, " ".join(texts))]
+    return bool(names) and all(any(word_share(content_words(n), t) == 1.0 for t in texts) for n in names)
+
+
 def spelled_out(question: str, texts: Iterable[str]) -> bool:
     """Whether one of the texts holds every content word of a question about a name, the name written as one
     (`_written_as_name`): then it is about the question, however far in meaning. The embedder knows no rare

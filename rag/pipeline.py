@@ -9,8 +9,8 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace, render
-from rag.checks import (KIND_REFUSAL, UNSUPPORTED, around, in_quotes, in_their_words, is_yes_no, mentioning, needed, refusal,
-                        said_about, spelled_out, when_claim)
+from rag.checks import (KIND_REFUSAL, UNSUPPORTED, around, in_quotes, in_their_words, is_yes_no, mentioning, names_found,
+                        needed, refusal, said_about, spelled_out, when_claim)
 from rag.choice import Choice, alternatives, as_chosen, picked
 from rag.citations import evidence_units, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
@@ -453,7 +453,8 @@ class Pipeline:
     def _second_look(self, answer: Answer, best: float, focus) -> tuple:
         """The passages to ask once more from, after an answer was refused (empty: no second look).
 
-        After a whole-transcript answer, when search found a close passage: the top-k passages alone, on
+        After a whole-transcript answer, when search found a close passage (or passages holding each name the
+        question names, which the embedder may not know: `rag.checks.names_found`): the top-k passages alone, on
         caption text when verification (not the model) refused it, and on any text when the model found no
         answer to a yes/no question (a small model reading the whole transcript often misses the answer a
         sentence implies without the words "yes" or "no"). Measured on seeds/qa-captions.jsonl: a smaller
@@ -481,7 +482,9 @@ class Pipeline:
             at = {s.key: i for i, s in enumerate(order)}
             if near := around(order, [at[s.key] for s in mentioning(topic, order, TOPIC_LOOK)]):
                 return tuple((order[j],) for j in near)
-        if best < self.settings.min_retrieval_score:
+        # a name the embedder does not know ("Zapier") is close to no passage, but search's lexical side finds it
+        if best < self.settings.min_retrieval_score and not names_found(
+                answer.question, (s.text for h in trace.hits for s in h.chunk.sentences)):
             return ()
         if trace.drafts == ():  # the model itself found nothing
             return tuple(h.chunk.sentences for h in trace.hits) if self._yes_no(answer.question) else ()

@@ -138,6 +138,26 @@ def test_caption_text_gets_a_second_look_when_verification_refuses(settings, emb
     assert off.ask("In what form is the HR policy information available to the first chatbot?").abstained
 
 
+def test_a_name_search_finds_opens_the_second_look_however_far_in_meaning(settings, embedder):
+    """"What does the Zapier demonstration show?" is at cosine 0.26 to its best passage (the embedder knows no
+    "Zapier"), under the second look's floor; the passages search found hold "Zapier", so it is asked once more
+    from them. A name no passage holds, or no name, and the floor stands."""
+    from rag.pipeline import Pipeline
+    from tests.conftest import ROOT, ScriptedLLM
+
+    captions = str(ROOT / "tests" / "data" / "youtube-autocaptions-agentic-ai.vtt")
+    wrong = "The Zapier demonstration shows how to connect multiple tools and create workflows using drag-and-drop."
+    right = ("The Zapier demonstration shows a cloud integration with their Zapier MCP server, and it shows the "
+             "calendar items. [2]")
+    p = Pipeline(settings.with_(paths=(captions,), context="whole"), embedder=embedder, llm=ScriptedLLM([wrong, right]))
+    a = p.ask("What does the Zapier demonstration show?")
+    assert max(h.score for h in a.trace.hits) < settings.min_retrieval_score
+    assert not a.abstained and a.trace.first_reply == wrong and len(p.llm.prompts) == 2, a.reason
+    assert "00:09:36" in [c.timestamp for c in a.citations]
+    p.llm.replies, p.llm.prompts = [wrong, right], []
+    assert p.ask("What does the demonstration show?").abstained and len(p.llm.prompts) == 1
+
+
 def test_an_answer_whose_subject_is_nowhere_near_its_evidence_abstains(settings, embedder):
     from rag.pipeline import Pipeline
     from tests.conftest import ROOT, ScriptedLLM
