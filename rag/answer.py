@@ -48,7 +48,8 @@ class Trace:
     Attributes:
         context: "whole" (every sentence numbered), "retrieve" (top-k passages), "focus" (the sentences a
             time, neighbour or speaker question is about), "section" (the transcript's own list of its main
-            points, for a question about them: see `rag.focus.own_points`) or "none" (the model was not asked).
+            points, for a question about them: see `rag.focus.own_points`), "asked" (a question the transcript
+            asks itself and what follows it: see `rag.asked.own_question`) or "none" (the model was not asked).
         hits: the retrieved passages, best first.
         passages: what the model was shown, by number: `passages[n - 1]` is what `[n]` refers to.
         drafts: the model's answer sentences as parsed, with the numbers it cited itself.

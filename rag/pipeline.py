@@ -9,6 +9,7 @@ from collections.abc import Iterator, Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace, render
+from rag.asked import own_question
 from rag.checks import (KIND_REFUSAL, UNSUPPORTED, around, in_quotes, in_their_words, is_yes_no, mentioning, names_found,
                         needed, refusal, said_about, spelled_out, when_claim)
 from rag.choice import Choice, alternatives, as_chosen, picked
@@ -240,9 +241,10 @@ class Pipeline:
 
     def _stream(self, question: str, history: Sequence[tuple[str, str]], id: str | None, top_k: int | None,
                 retrieval: str | None, source: str | None, context: str | None,
-                follows: str = "") -> Iterator[str | Answer]:
+                follows: str = "", its_own: bool = True) -> Iterator[str | Answer]:
         """`stream`; `follows`: the first part of a two-part question whose second part this is (the last turn
-        of `history`): searched together with it ("Why?" alone finds nothing)."""
+        of `history`): searched together with it ("Why?" alone finds nothing); `its_own`: look for the question
+        among those the transcript asks itself (`rag.asked.own_question`)."""
         t0 = time.perf_counter()
         question = check_question(question)
         keep = max(self.settings.history_turns, 1 if follows else 0)
@@ -263,6 +265,11 @@ class Pipeline:
         if focus is None and not whole_question and self.settings.yes_no_check and (choice := alternatives(question)):
             yield from self._either(choice, history, {}, t0, base, (id, top_k, retrieval, source, context))
             return
+        # "How does he explain the difference between an AI agent and agentic AI?" — "You may have this question
+        # what is the difference between AI agent and agentic AI?": asked of what follows that question
+        if focus is None and not asked_whole and its_own and not is_yes_no(question) \
+                and (asked := own_question(question, self.transcripts_for(source), self.embedder.encode_cached)):
+            focus, strategy = asked, "asked"
         t_search = time.perf_counter()
         hits = self.retrieve(searched, top_k, retrieval, source)
         t_retrieved = time.perf_counter()
@@ -286,7 +293,8 @@ class Pipeline:
             yield from self._in_parts(parts, history, hits, timings, t0, base, (id, top_k, retrieval, source, context))
             return
         if focus:  # a time, neighbour or speaker question, or a list of main points: only the sentences it is about
-            passages = tuple((seg,) for seg in focus.sentences)
+            # the transcript's own question and its answer read as the one passage of speech they are
+            passages = (focus.sentences,) if focus.kind == "asked" else tuple((seg,) for seg in focus.sentences)
             # "what comes right before X?" is about place, not topic: ask what that place says; "what is discussed
             # around minute 13?" asks for all of the window, not its first sentence (a long window in three parts)
             overview = (focus.kind == "window" and asks_overview(question)) or focus.kind == "section"
@@ -356,6 +364,11 @@ class Pipeline:
             answer = self.verdicts.settle(answer, focus, lambda: self.numbered(source)[1])
         elif not answer.abstained and (topic := said_about(question)):
             answer = self._in_their_words(answer, topic)
+        if answer.abstained and focus is not None and focus.kind == "asked":
+            # what follows the transcript's own question does not answer it: asked as any other question
+            yield "\n"
+            yield from self._stream(question, history, id, top_k, retrieval, source, context, follows, its_own=False)
+            return
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
 
