@@ -69,9 +69,31 @@ def _numbers(marker_body: str) -> list[int]:
     return [int(n) for n in re.findall(r"\d+", marker_body)]
 
 
+# the prompt's own words, which mean nothing to the reader: "This part of the transcript says that X", "The
+# passage discusses X" (the model is shown "passages" and asked what "this part of the transcript" says)
+_SAYS_THAT = re.compile(r"^(?:the|this)\s+(?:part\s+of\s+the\s+transcript|passages?|excerpt)\s+(?:above\s+)?"
+                        r"(?:says|states|mentions|notes|explains|indicates|suggests|shows)\s+that\s+(?=\S)", re.I)
+_THE_PASSAGE = re.compile(r"^(?:the|this)\s+passage(?=\s+(?:discusse|describe|talk|explain|mention|say|state|note|highlight|"
+                         r"emphasi[sz]e|suggest|indicate|show|focuse)s\b)", re.I)
+
+
+def plainly(text: str) -> str:
+    """An answer sentence without the prompt's words for what the model read.
+
+    >>> plainly("This part of the transcript says that N8N is a drag-and-drop tool.")
+    'N8N is a drag-and-drop tool.'
+    >>> plainly("The passage discusses data centers."), plainly("The passage of time matters.")
+    ('The transcript discusses data centers.', 'The passage of time matters.')
+    """
+    stripped = _SAYS_THAT.sub("", text)
+    if stripped != text:
+        return stripped[:1].upper() + stripped[1:]
+    return _THE_PASSAGE.sub("The transcript", text)
+
+
 def _tidy(text: str) -> str:
-    """Remove passage markers, model-written times and "passage 2" mentions."""
-    return tidy_spacing(PASSAGE_WORD_RE.sub("", MODEL_TIME_RE.sub("", REFERENCE_RE.sub("", text))))
+    """Remove passage markers, model-written times and "passage 2" mentions, and the prompt's own words."""
+    return plainly(tidy_spacing(PASSAGE_WORD_RE.sub("", MODEL_TIME_RE.sub("", REFERENCE_RE.sub("", text)))))
 
 
 def parse_answer(raw: str, n_passages: int) -> list[DraftSentence]:

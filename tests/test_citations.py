@@ -189,3 +189,13 @@ def test_a_sentence_that_supports_a_claim_less_well_is_not_cited_beside_the_best
     # the two cues that say it, not also "Anthropic has this document on building effective agents" (00:00:50),
     # which shares two of its words and scores 0.09 below them
     assert [c.timestamp for c in a.citations] == ["00:10:38", "00:10:49"], [c.timestamp for c in a.citations]
+
+
+def test_the_prompts_words_for_what_the_model_read_are_not_shown():
+    from rag.citations import parse_answer
+
+    drafts = parse_answer("This part of the transcript says that N8N is a drag-and-drop tool [1]. "
+                          "The passage discusses data centers. The passage of time matters.", 2)
+    assert [d.text for d in drafts] == ["N8N is a drag-and-drop tool.", "The transcript discusses data centers.",
+                                        "The passage of time matters."]
+    assert drafts[0].cited == (1,)
