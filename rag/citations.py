@@ -24,7 +24,7 @@ import numpy as np
 
 from rag.answer import AnswerSentence, Citation
 from rag.embedder import Encode
-from rag.grounding import name_asked, name_given, numbers, numbers_grounded
+from rag.grounding import name_asked, name_given, numbers, numbers_grounded, wrong_expansion
 from rag.segments import Segment, split_sentences, tidy_spacing, tokenize
 
 # The model's references to numbered passages: "[2]", "[1, 3]" (times in brackets are rag.formats.text.TIMESTAMP_RE).
@@ -374,8 +374,9 @@ def is_terse(sentence: str) -> bool:
 
 
 def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
-    """Evidence can back a sentence only if it holds the sentence's numbers and, for a terse answer
-    read with its question, at least half of the answer's own words (see rag/grounding.py).
+    """Evidence can back a sentence only if it holds the sentence's numbers, spells out no acronym wrongly
+    (`rag.grounding.wrong_expansion`, unless the evidence itself does) and, for a terse answer read with its
+    question, holds at least half of the answer's own words (see rag/grounding.py).
 
     >>> grounded("Mike Schreer.", True, "He started working in AI at Facebook in 2013.", "Who led FAIR?")
     False
@@ -384,6 +385,8 @@ def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
     """
     if not numbers_grounded(sentence, evidence, question):
         return False
+    if (acronym := wrong_expansion(sentence)) and wrong_expansion(evidence) != acronym:
+        return False  # "MCP stands for Multi-Step Reasoning Process": letters it does not have, unless the transcript says so
     if terse:
         own = content_words(sentence) - content_words(question)
         rest = own - numbers(evidence)  # what a number of the evidence does not already hold

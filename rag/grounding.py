@@ -57,6 +57,48 @@ def numbers_grounded(claim: str, evidence: str, question: str = "") -> bool:
     return numbers(claim) <= numbers(evidence) | numbers(question)
 
 
+_SPELLED = re.compile(r"\b([A-Z][A-Z0-9&]{1,7})s?\b\W{0,3}\s*(?:stands\s+for|is\s+short\s+for|is\s+an?\s+(?:acronym|abbreviation)\s+"
+                      r"(?:for|of))\s+(?:the\s+|an?\s+)?[\"“']?([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,7})")
+_SMALL = frozenset("of and the for to a an in on with by at or".split())
+
+
+def _initials(words: list[str], keep_small: bool) -> str:
+    """The first letters of the words (and of each capitalised part of a "HyperText" or "multi-step" word)."""
+    out = []
+    for w in words:
+        if w.lower() in _SMALL and not keep_small:
+            continue
+        for part in re.split(r"-", w):
+            caps = re.findall(r"[A-Z]", part[1:]) if part[:1].isupper() else []
+            out.append(part[:1].upper() + "".join(caps))
+    return "".join(out)
+
+
+def wrong_expansion(claim: str) -> str | None:
+    """The acronym a claim spells out as words whose initials do not make it ("MCP stands for Multi-Step
+    Reasoning Process"), or None. A small model fills in an expansion the transcript never gives; a right one
+    has the acronym's letters as its initials, however the words are written. Words that do not open with the
+    acronym's first letter are what it stands for in another sense, not an expansion.
+
+    >>> wrong_expansion("MCP stands for Multi-Step Reasoning Process."), wrong_expansion("MCP stands for Model Context Protocol.")
+    ('MCP', None)
+    >>> [wrong_expansion(c) for c in ("RAG is short for retrieval-augmented generation.", "CTO stands for Chief Technology Officer",
+    ...                               "HTTP stands for HyperText Transfer Protocol.", "The CEO stands for the team.")]
+    [None, None, None, None]
+    """
+    m = _SPELLED.search(claim)
+    if not m:
+        return None
+    acronym = re.sub(r"[^A-Z0-9]", "", m[1])
+    words = m[2].split()
+    if not _initials(words[:1], False).startswith(acronym[:1]):
+        return None  # "The CEO stands for the team": what it represents, not what its letters mean
+    for n in range(len(words), 0, -1):  # the expansion may go on with other words: "… Protocol, which lets …"
+        if any(_initials(words[:n], keep) == acronym for keep in (False, True)):
+            return None
+    return acronym
+
+
 def restates(answer: str, question: str, words) -> bool:
     """True when the answer adds no content word to the question ("He worked at Facebook before joining Facebook").
 

@@ -192,10 +192,20 @@ def test_a_sentence_that_supports_a_claim_less_well_is_not_cited_beside_the_best
 
 
 def test_the_prompts_words_for_what_the_model_read_are_not_shown():
-    from rag.citations import parse_answer
-
     drafts = parse_answer("This part of the transcript says that N8N is a drag-and-drop tool [1]. "
                           "The passage discusses data centers. The passage of time matters.", 2)
     assert [d.text for d in drafts] == ["N8N is a drag-and-drop tool.", "The transcript discusses data centers.",
                                         "The passage of time matters."]
     assert drafts[0].cited == (1,)
+
+
+def test_an_acronym_spelled_out_with_letters_it_does_not_have_is_unsupported(embedder):
+    # "MCP stands for Multi-Step Reasoning Process." sits on a sentence holding both "MCP" and "multi-step
+    # reasoning process": close, yet the transcript never spells MCP out, and those words are not M, C, P
+    mcp = (Segment("t", 607.0, "You can design your MCP server such that it can handle those multi-step reasoning "
+                   "process."),)
+    wrong = [DraftSentence("MCP stands for Multi-Step Reasoning Process.", ())]
+    sentences, cites = verify(wrong, [mcp], embedder.encode, 0.48)
+    assert not sentences[0].supported and cites == ()
+    said = (Segment("t", 9.0, "MCP stands for multi-step reasoning process, as I call it."),)  # the transcript's own
+    assert verify(wrong, [said], embedder.encode, 0.48)[0][0].supported
