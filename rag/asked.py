@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Sequence
 
-from rag.checks import opens_with_auxiliary
+from rag.checks import LEAD_IN, opens_with_auxiliary
 from rag.citations import content_words, word_share
 from rag.embedder import Encode
 from rag.focus import Focus
@@ -20,16 +20,21 @@ ASKED_ANSWER = 8  # sentences after the transcript's question that may answer it
 MIN_WORDS = 1.0  # the share of the user's content words the transcript's question must hold (misheard endings count)
 MIN_SHARED = 0.75  # the least share of the transcript's question's own words (framing aside) the user's holds
 MIN_COSINE = 0.6  # ... and the least closeness in meaning of the two questions
-_WH = re.compile(r"\b(?:what|how|why|which|who|whom|whose|when|where)\b", re.I)
+_WH_WORD = r"(?:what|how|why|which|who|whom|whose|when|where)\b"
+# the wh-word opens the question: at the start, after a comma or colon, or after "question", "wonder" or "ask"
+# ("You may have this question what is …?", "The second question you might have is what is …?"), not inside a
+# statement with a tag ("This is how it works, okay?")
+_WH = re.compile(LEAD_IN + _WH_WORD + r"|[,:;—–]\s*(?:so\s+|and\s+|but\s+)?" + _WH_WORD
+                 + r"|\b(?:question|questions|wonder|wondering|ask|asking)\b.*?\b" + _WH_WORD, re.I)
+_TAG = re.compile(r",\s*(?:right|okay|ok|yeah|yes|no|huh|correct|you know|isn't it|don't you|see)\s*\?\s*$", re.I)
 # words that frame a question the transcript asks itself ("The second question you might have is …")
-_FRAMING = content_words("question questions first second third next another last wonder wondering ask asked asks "
-                         "asking people")
+_FRAMING = frozenset("question first second third next anoth last wonder ask peopl".split())  # Snowball stems
 
 
 def _asks(sentence: Segment) -> bool:
     """Whether a sentence is a question that asks for more than yes or no ("… what is the difference …?")."""
     text = sentence.text.rstrip()
-    return text.endswith("?") and bool(_WH.search(text)) and not opens_with_auxiliary(text)
+    return text.endswith("?") and bool(_WH.search(text)) and not _TAG.search(text) and not opens_with_auxiliary(text)
 
 
 def _asks_no_more(text: str, words: set[str]) -> bool:

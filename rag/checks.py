@@ -424,17 +424,24 @@ def named_beside(question: str, said: str, citations: Sequence[Citation]) -> boo
     word (one the question lacks) within `NAMED_BESIDE` words of X in one cited sentence. Then the sentence is
     about the question, however far in meaning: "Which model does the research-report demo use?" is at cosine
     0.14 to "Now when I run this, see here I'm using gemini as a model here." (the embedder knows no "gemini").
+    Only for an answer that restates two or more of the question's other words: what it says of its subject is
+    then checked near the sentence (`topic_grounded`); a bare "Anthropic chat model." could be anyone's.
 
-    >>> named_beside("Which model does the demo use?", "It uses gemini.",
+    >>> named_beside("Which model does the demo use?", "The demo uses gemini.",
     ...              [Citation("00:08:33", 513.0, "t", "See here I'm using gemini as a model here.")])
     True
     >>> named_beside("Which model does the demo use?", "It uses a big model.",
     ...              [Citation("00:08:33", 513.0, "t", "See here I'm using gemini as a model here.")])
     False
+    >>> named_beside("Which model does the demo use?", "Gemini.",  # the subject the answer rests on is checked
+    ...              [Citation("00:08:33", 513.0, "t", "See here I'm using gemini as a model here.")])
+    False
     """
     nouns = content_words(" ".join(noun_asked(question)))
-    own = content_words(said) - content_words(question)
-    if not (nouns and own):
+    asked = content_words(question)
+    own = content_words(said) - asked
+    # a terse "Anthropic chat model." restates no subject for `topic_grounded` to look for near its sentence
+    if not (nouns and own) or len((content_words(said) & asked) - nouns) < 2:
         return False
     for c in citations:
         words = words_in_order(c.text)
@@ -456,9 +463,12 @@ def names_found(question: str, texts: Iterable[str]) -> bool:
     False
     >>> names_found("What does the demo show?", ["The demo shows a calendar."])  # no name
     False
+    >>> names_found("Tell me about AI safety.", ["AI is everywhere."])  # an acronym the embedder knows
+    False
     """
     texts = list(texts)
-    names = [n for n in names_in(question) if _written_as_name(n, " ".join(texts))]
+    # an acronym ("AI", "LLM") is in most passages of a talk about it, and the embedder knows it
+    names = [n for n in names_in(question) if _written_as_name(n, " ".join(texts)) and not _ACRONYM.fullmatch(n)]
     return bool(names) and all(any(word_share(content_words(n), t) == 1.0 for t in texts) for n in names)
 
 

@@ -72,7 +72,7 @@ def _numbers(marker_body: str) -> list[int]:
 # the prompt's own words, which mean nothing to the reader: "This part of the transcript says that X", "The
 # passage discusses X" (the model is shown "passages" and asked what "this part of the transcript" says)
 _SAYS_THAT = re.compile(r"^(?:the|this)\s+(?:part\s+of\s+the\s+transcript|passages?|excerpt)\s+(?:above\s+)?"
-                        r"(?:says|states|mentions|notes|explains|indicates|suggests|shows)\s+that\s+(?=\S)", re.I)
+                        r"(?:says|states|mentions|notes|explains|shows)\s+that\s+(?=\S)", re.I)  # not "suggests that": a hedge
 _THE_PASSAGE = re.compile(r"^(?:the|this)\s+passage(?=\s+(?:discusse|describe|talk|explain|mention|say|state|note|highlight|"
                          r"emphasi[sz]e|suggest|indicate|show|focuse)s\b)", re.I)
 
@@ -82,12 +82,15 @@ def plainly(text: str) -> str:
 
     >>> plainly("This part of the transcript says that N8N is a drag-and-drop tool.")
     'N8N is a drag-and-drop tool.'
+    >>> plainly("The passage says that iPhone sales grew."), plainly("The passage suggests that it may grow.")
+    ('iPhone sales grew.', 'The transcript suggests that it may grow.')
     >>> plainly("The passage discusses data centers."), plainly("The passage of time matters.")
     ('The transcript discusses data centers.', 'The passage of time matters.')
     """
     stripped = _SAYS_THAT.sub("", text)
     if stripped != text:
-        return stripped[:1].upper() + stripped[1:]
+        first = stripped.split(maxsplit=1)[0]
+        return stripped[:1].upper() + stripped[1:] if first.islower() else stripped  # not "IPhone"
     return _THE_PASSAGE.sub("The transcript", text)
 
 
@@ -385,7 +388,7 @@ def grounded(sentence: str, terse: bool, evidence: str, question: str) -> bool:
     """
     if not numbers_grounded(sentence, evidence, question):
         return False
-    if (acronym := wrong_expansion(sentence)) and wrong_expansion(evidence) != acronym:
+    if (acronym := wrong_expansion(sentence)) and wrong_expansion(evidence, any_case=True) != acronym:
         return False  # "MCP stands for Multi-Step Reasoning Process": letters it does not have, unless the transcript says so
     if terse:
         own = content_words(sentence) - content_words(question)

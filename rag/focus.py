@@ -87,11 +87,13 @@ class Focus:
     """What a question narrows the transcript to.
 
     Attributes:
-        kind: "window", "after", "before", "speaker", or "section" (see `own_points`).
+        kind: "window", "after", "before", "speaker", "section" (see `own_points`) or "asked" (see
+            `rag.asked.own_question`).
         description: the constraint in words, for the answer's trace and for refusals.
         sentences: the sentences the answer must rest on, in document order.
-        anchor: for "after" and "before", the sentence the question places them by ("… right after he is done
-            with Zapier?": the last one naming Zapier), which the description quotes to the model.
+        anchor: for "after" and "before", the sentence the question places them by, the closest to what it
+            names ("… right after he is done with Zapier?": "… similar to Zapier is N8N …"), which the
+            description quotes to the model; for "asked", the transcript's own question.
     """
 
     kind: str

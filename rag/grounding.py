@@ -57,8 +57,11 @@ def numbers_grounded(claim: str, evidence: str, question: str = "") -> bool:
     return numbers(claim) <= numbers(evidence) | numbers(question)
 
 
-_SPELLED = re.compile(r"\b([A-Z][A-Z0-9&]{1,7})s?\b\W{0,3}\s*(?:stands\s+for|is\s+short\s+for|is\s+an?\s+(?:acronym|abbreviation)\s+"
-                      r"(?:for|of))\s+(?:the\s+|an?\s+)?[\"“']?([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,7})")
+_SPELLING = (r"\b([A-Z][A-Z0-9&]{1,7})s?\b\W{0,3}\s*(?:which\s+|that\s+)?(?:stands?\s+for|is\s+short\s+for|"
+             r"(?:is|are)\s+an?\s+(?:acronym|abbreviation)\s+(?:for|of))\s+(?:the\s+|an?\s+)?[\"“']?"
+             r"([A-Za-z][\w'’-]*(?:\s+[A-Za-z][\w'’-]*){0,7})")
+_SPELLED = re.compile(_SPELLING)
+_SPELLED_ANY_CASE = re.compile(_SPELLING, re.I)  # captions write "mcp stands for …"
 _SMALL = frozenset("of and the for to a an in on with by at or".split())
 
 
@@ -74,27 +77,38 @@ def _initials(words: list[str], keep_small: bool) -> str:
     return "".join(out)
 
 
-def wrong_expansion(claim: str) -> str | None:
+def _makes(initials: str, acronym: str) -> bool:
+    """Whether initials spell the acronym, a digit in it standing for any word ("B2B": business to business)."""
+    return bool(re.fullmatch("".join("." if c.isdigit() else re.escape(c) for c in acronym), initials))
+
+
+def wrong_expansion(claim: str, any_case: bool = False) -> str | None:
     """The acronym a claim spells out as words whose initials do not make it ("MCP stands for Multi-Step
     Reasoning Process"), or None. A small model fills in an expansion the transcript never gives; a right one
     has the acronym's letters as its initials, however the words are written. Words that do not open with the
-    acronym's first letter are what it stands for in another sense, not an expansion.
+    acronym's first letter are what it stands for in another sense, not an expansion. `any_case`: read the
+    acronym in any case too (a transcript's captions).
 
     >>> wrong_expansion("MCP stands for Multi-Step Reasoning Process."), wrong_expansion("MCP stands for Model Context Protocol.")
     ('MCP', None)
     >>> [wrong_expansion(c) for c in ("RAG is short for retrieval-augmented generation.", "CTO stands for Chief Technology Officer",
-    ...                               "HTTP stands for HyperText Transfer Protocol.", "The CEO stands for the team.")]
-    [None, None, None, None]
+    ...                               "HTTP stands for HyperText Transfer Protocol.", "The CEO stands for the team.",
+    ...                               "B2B stands for business to business.")]
+    [None, None, None, None, None]
+    >>> wrong_expansion("LLMs stand for Long Lists."), wrong_expansion("MCP, which stands for My Cool Phrase.")
+    ('LLM', None)
+    >>> wrong_expansion("so mcp stands for multi-step reasoning process"), wrong_expansion("so mcp stands for multi-step reasoning process", True)
+    (None, 'MCP')
     """
-    m = _SPELLED.search(claim)
+    m = (_SPELLED_ANY_CASE if any_case else _SPELLED).search(claim)
     if not m:
         return None
-    acronym = re.sub(r"[^A-Z0-9]", "", m[1])
+    acronym = re.sub(r"[^A-Z0-9]", "", m[1].upper())
     words = m[2].split()
     if not _initials(words[:1], False).startswith(acronym[:1]):
         return None  # "The CEO stands for the team": what it represents, not what its letters mean
     for n in range(len(words), 0, -1):  # the expansion may go on with other words: "… Protocol, which lets …"
-        if any(_initials(words[:n], keep) == acronym for keep in (False, True)):
+        if any(_makes(_initials(words[:n], keep), acronym) for keep in (False, True)):
             return None
     return acronym
 

@@ -17,7 +17,7 @@ from rag.citations import evidence_units, parse_answer, verify
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
 from rag.errors import QuestionError
-from rag.focus import about_whole, asks_overview, find_focus, keep_best, own_points, without_time
+from rag.focus import Focus, about_whole, asks_overview, find_focus, keep_best, own_points, without_time
 from rag.parts import joined, two_parts
 from rag.prompt import (KIND_ASK, NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_PARTS_ASK, OVERVIEW_POINTS,
                         SUMMARY_QUESTION, as_asked, build_messages, number_sentences, whole_messages)
@@ -241,11 +241,12 @@ class Pipeline:
 
     def _stream(self, question: str, history: Sequence[tuple[str, str]], id: str | None, top_k: int | None,
                 retrieval: str | None, source: str | None, context: str | None,
-                follows: str = "", its_own: bool = True) -> Iterator[str | Answer]:
+                follows: str = "", its_own: bool = True, t0: float | None = None) -> Iterator[str | Answer]:
         """`stream`; `follows`: the first part of a two-part question whose second part this is (the last turn
         of `history`): searched together with it ("Why?" alone finds nothing); `its_own`: look for the question
-        among those the transcript asks itself (`rag.asked.own_question`)."""
-        t0 = time.perf_counter()
+        among those the transcript asks itself (`rag.asked.own_question`); `t0`: when the question was asked,
+        when this is a second attempt at it."""
+        t0 = time.perf_counter() if t0 is None else t0
         question = check_question(question)
         keep = max(self.settings.history_turns, 1 if follows else 0)
         history = list(history)[-keep:] if keep else []
@@ -267,7 +268,7 @@ class Pipeline:
             return
         # "How does he explain the difference between an AI agent and agentic AI?" — "You may have this question
         # what is the difference between AI agent and agentic AI?": asked of what follows that question
-        if focus is None and not asked_whole and its_own and not is_yes_no(question) \
+        if focus is None and not asked_whole and its_own and self.settings.own_questions and not is_yes_no(question) \
                 and (asked := own_question(question, self.transcripts_for(source), self.embedder.encode_cached)):
             focus, strategy = asked, "asked"
         t_search = time.perf_counter()
@@ -292,7 +293,8 @@ class Pipeline:
         if focus is None and not whole_question and (parts := two_parts(question)):
             yield from self._in_parts(parts, history, hits, timings, t0, base, (id, top_k, retrieval, source, context))
             return
-        if focus:  # a time, neighbour or speaker question, or a list of main points: only the sentences it is about
+        if focus:  # a time, neighbour or speaker question, a list of main points, or a question the transcript asks
+            # itself: only the sentences it is about
             # the transcript's own question and its answer read as the one passage of speech they are
             passages = (focus.sentences,) if focus.kind == "asked" else tuple((seg,) for seg in focus.sentences)
             # "what comes right before X?" is about place, not topic: ask what that place says; "what is discussed
@@ -367,10 +369,26 @@ class Pipeline:
         if answer.abstained and focus is not None and focus.kind == "asked":
             # what follows the transcript's own question does not answer it: asked as any other question
             yield "\n"
-            yield from self._stream(question, history, id, top_k, retrieval, source, context, follows, its_own=False)
+            answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
+            again = self._stream(question, history, id, top_k, retrieval, source, context, follows, its_own=False, t0=t0)
+            yield from self._asked_again(answer, again)
             return
         answer.timings_ms["total"] = (time.perf_counter() - t0) * 1000
         yield answer
+
+    @staticmethod
+    def _asked_again(first: Answer, events: Iterator[str | Answer]) -> Iterator[str | Answer]:
+        """The events of a second attempt at a question, its answer carrying the first attempt's reply (as its
+        trace's `first_reply`), time to first token (what the reader saw first) and total (`asked_total`)."""
+        for event in events:
+            if not isinstance(event, Answer):
+                yield event
+                continue
+            timings = {**event.timings_ms, "asked_total": first.timings_ms.get("total", 0.0)}
+            if "first_token" in first.timings_ms:
+                timings["first_token"] = first.timings_ms["first_token"]
+            trace = replace(event.trace, first_reply=event.trace.first_reply or first.raw) if event.trace else None
+            yield replace(event, timings_ms=timings, trace=trace)
 
     def _in_parts(self, parts: tuple[str, str], history: list, hits, timings: dict, t0: float, base: dict,
                   options: tuple) -> Iterator[str | Answer]:
@@ -443,25 +461,28 @@ class Pipeline:
         yield Answer(text=render(sentences, answer.citations), abstained=False, citations=answer.citations,
                      sentences=sentences, raw=raw, timings_ms=timings, trace=trace, **base)
 
-    def _by_its_anchor(self, answer: Answer, focus, timings: dict, base: dict) -> Answer:
+    def _by_its_anchor(self, answer: Answer, focus: Focus, timings: dict, base: dict) -> Answer:
         """A refused answer to "what comes right after/before X?" verified once more against the part read with
         the sentence it follows or precedes, `focus.anchor` (which the model was told of); kept when no sentence
-        of it is supported by the anchor alone, else the refusal stands.
+        of it is supported by the anchor alone (the part is what makes it supported), else the refusal stands.
+        Its trace keeps the passages the model was shown, so a citation of the anchor counts as outside them.
 
-        "Which tool does he talk about right after he is done with Zapier?": the last sentence naming Zapier
+        "Which tool does he talk about right after he is done with Zapier?": the sentence found for Zapier
         goes on to name the next tool ("… similar to Zapier is N8N where you can do drag and drop …"), and the
         model describes the part after it in those terms ("N8N is a tool … it can trigger AI agents with
-        anthropic chat models …"): neither sentence alone supports that, the two together do. An answer resting
-        on the anchor alone is about what comes before the part, not the part: it stays refused.
+        anthropic chat models …"): neither sentence alone supports that, the two together do. An answer about
+        the anchor alone is about what comes before the part, not the part.
         """
+        t0 = time.perf_counter()
         joined = (focus.anchor, *focus.sentences) if focus.kind == "after" else (*focus.sentences, focus.anchor)
         again = self._finish(answer.raw, replace(answer.trace, passages=(joined,), drafts=()), timings, base,
                              read_alone=True)
-        if again.abstained:
+        alone = self._finish(answer.raw, replace(answer.trace, passages=((focus.anchor,),), drafts=()), timings,
+                             base, read_alone=True)
+        timings["anchor"] = (time.perf_counter() - t0) * 1000
+        if again.abstained or any(s.supported for s in alone.sentences):
             return answer
-        alone = self._finish(answer.raw, replace(answer.trace, passages=((focus.anchor,),), drafts=()), timings, base,
-                             read_alone=True)
-        return again if not any(s.supported for s in alone.sentences) else answer
+        return replace(again, trace=replace(again.trace, passages=answer.trace.passages))
 
     def _second_look(self, answer: Answer, best: float, focus) -> tuple:
         """The passages to ask once more from, after an answer was refused (empty: no second look).

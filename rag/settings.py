@@ -102,6 +102,9 @@ class Settings:
     # whole-transcript answer (the top-k passages), and when the model finds nothing in a time window (its 5
     # sentences closest to the question); see Pipeline._second_look
     second_look: bool = True
+    # a question the transcript asks itself ("You may have this question: what is …?") is asked of what follows
+    # it first; see rag.asked.own_question
+    own_questions: bool = True
     # a yes/no question's answer opens with the Yes or No that its cited sentences give (asked of the model
     # with those sentences alone)
     yes_no_check: bool = True

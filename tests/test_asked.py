@@ -26,7 +26,7 @@ def test_a_question_the_transcript_asks_itself_is_answered_by_what_follows_it(em
 
 def test_only_a_question_that_asks_all_the_user_asks_fits(embedder):
     for question in ("What is the difference between Gen AI and agentic AI?",  # "Gen" is not in the first question
-                     "What is agentic AI?",  # two words only, in every question the talk asks: too few
+                     "What is agentic AI?",  # the talk's question asks more: the difference with an AI agent
                      "Do we call this agentic AI?",  # yes/no: answered by the talk's own yes or no instead
                      "What is the difference between a chatbot and a workflow?"):
         assert own_question(question, [TALK], embedder.encode) is None, question
@@ -54,5 +54,20 @@ def test_the_pipeline_asks_it_of_that_part_and_falls_back_to_the_whole_transcrip
     assert "what is the difference between AI agent and agentic AI?" in shown and "Genai is part" not in shown
     # what follows does not answer it: asked of the whole transcript, as any other question
     p.llm.replies, p.llm.prompts = ["NOT IN TRANSCRIPT", reply], []
-    again = p.ask("How does he explain the difference between an AI agent and agentic AI?")
+    events = list(p.stream("How does he explain the difference between an AI agent and agentic AI?"))
+    again = events[-1]
     assert len(p.llm.prompts) == 2 and again.trace.context == "whole" and not again.abstained
+    assert "\n" in events[:-1]  # the first attempt's streamed text, then the second's
+    # the first reply stays on record, and the times count from the question
+    assert again.trace.first_reply == "NOT IN TRANSCRIPT"
+    assert again.timings_ms["total"] >= again.timings_ms["asked_total"] > 0
+
+
+def test_a_statement_with_a_tag_is_no_question_of_the_transcripts(embedder):
+    # "This is how it works, okay?" holds "how" and ends with "?", but asks nothing: the answer goes on past it
+    talk = parse_transcript("[00:00:01] So what is the difference between a router and an orchestrator?\n"
+                            "[00:00:04] Well, a router sends each request to one model.\n"
+                            "[00:00:07] This is how it works, okay?\n"
+                            "[00:00:09] An orchestrator splits the task among workers.\n", "t", "t.txt")
+    focus = own_question("What is the difference between a router and an orchestrator?", [talk], embedder.encode)
+    assert [s.timestamp for s in focus.sentences] == ["00:00:01", "00:00:04", "00:00:07", "00:00:09"]
