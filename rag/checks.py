@@ -336,9 +336,8 @@ def topic_grounded(said: str, question: str, citations: Sequence[Citation],
     restated = content_words(said) & content_words(question)
     if len(restated) < 2:
         return True
-    subject = restated - content_words(" ".join(noun_asked(question))) or restated
     near = near_cited(citations, shown_sentences(passages))
-    return bool(subject & content_words(" ".join(s.text for s in near)))
+    return bool(restated & content_words(" ".join(s.text for s in near)))
 
 
 _ACRONYM = re.compile(r"[A-Z]{2,4}s?")
