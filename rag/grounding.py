@@ -18,6 +18,7 @@ Facebook (for 9 years)". These pure checks catch the commonest such cases withou
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 
 NUMBER_WORDS = {
     "zero": "0", "one": "1", "two": "2", "three": "3", "four": "4", "five": "5", "six": "6", "seven": "7",
@@ -82,6 +83,7 @@ def _makes(initials: str, acronym: str) -> bool:
     return bool(re.fullmatch("".join("." if c.isdigit() else re.escape(c) for c in acronym), initials))
 
 
+@lru_cache(maxsize=4096)  # verification asks it of each claim once per evidence sentence
 def wrong_expansion(claim: str, any_case: bool = False) -> str | None:
     """The acronym a claim spells out as words whose initials do not make it ("MCP stands for Multi-Step
     Reasoning Process"), or None. A small model fills in an expansion the transcript never gives; a right one

@@ -560,11 +560,12 @@ class Pipeline:
             return Answer(text=ABSTAIN_TEXT, abstained=True, raw=raw, timings_ms=timings, trace=trace,
                           reason="the model found no answer in the transcript", **base)
         question = base["question"]
+        read_with = "" if read_alone else question
         drafts = parse_answer(raw, len(trace.passages))
         trace = replace(trace, drafts=tuple(drafts))
         threshold = self._threshold(trace)
         sentences, citations = verify(drafts, trace.passages, self.embedder.encode_cached, threshold,
-                                      question="" if read_alone else question)
+                                      question=read_with)
         # an overview ("what is discussed around minute 13?", "summarize the talk") is asked for its main points
         overview = whole_question in ("summary", "points") or (trace.context == "focus" and asks_overview(question))
         most = OVERVIEW_POINTS if overview else None
@@ -573,7 +574,7 @@ class Pipeline:
             if len(kept) < len(drafts):  # padding left out: verify what stays, so the citations are its own
                 trace = replace(trace, drafts=tuple(kept))
                 sentences, citations = verify(kept, trace.passages, self.embedder.encode_cached, threshold,
-                                              question="" if read_alone else question)
+                                              question=read_with)
         # a question about the whole recording is answered by any of it, like a time window's by the window
         reason = refusal(question, sentences, citations, trace.passages,
                          trace.context in ("whole", "retrieve") and not whole_question,
