@@ -218,23 +218,40 @@ def sound(word: str) -> str:
     return word[:-1] + word[-1:].translate(_VOICED)
 
 
+JOINED_MOST = 3  # evidence words read as one word: speech recognition splits a name ("duck duck go")
+
+
+@lru_cache(maxsize=4096)
+def _evidence_words(evidence: str, prefix: int) -> tuple[frozenset, frozenset, frozenset, frozenset]:
+    """The evidence's stemmed content words, their `prefix`-letter beginnings, the keys of its short words (see
+    `sound`), and its runs of two or three words written as one ("duck duck go" as "duckduckgo")."""
+    found = content_words(evidence)
+    tokens = _tokens(evidence)
+    joined = {stem("".join(tokens[i:i + n])) for n in range(2, JOINED_MOST + 1) for i in range(len(tokens) - n + 1)}
+    return (frozenset(found), frozenset(w[:prefix] for w in found if len(w) >= prefix),
+            frozenset(sound(w) for w in found if 3 <= len(w) <= 4), frozenset(joined))
+
+
 def word_share(words: set[str], evidence: str, prefix: int = 5) -> float:
     """Share of (stemmed content) `words` found in the evidence (0 when there are none).
 
     Speech recognition mishears endings, so a word also counts when an evidence word of `prefix` letters or
     more shares its first `prefix` ("chatboard" for "chatbot"), and a word of three or four letters when an
-    evidence word of that size sounds alike (see `sound`: "rack" for "RAG").
+    evidence word of that size sounds alike (see `sound`: "rack" for "RAG"). It splits names too: a word also
+    counts when two or three evidence words in a row spell it ("DuckDuckGo" in "duck duck go search").
 
     >>> word_share({"startup"}, "He started there."), word_share({"startup"}, "He started there.", prefix=6)
+    (1.0, 0.0)
+    >>> word_share(content_words("DuckDuckGo search"), "You can provide duck duck go search and so on.")
+    1.0
+    >>> word_share(content_words("CrewAI"), "frameworks such as crew AI"), word_share({"duck"}, "DuckDuckGo")
     (1.0, 0.0)
     """
     if not words:
         return 0.0
-    found = content_words(evidence)
-    prefixes = {w[:prefix] for w in found if len(w) >= prefix}
-    sounds = {sound(w) for w in found if 3 <= len(w) <= 4}
+    found, prefixes, sounds, joined = _evidence_words(evidence, prefix)
     return sum(w in found or (len(w) >= prefix and w[:prefix] in prefixes) or (3 <= len(w) <= 4 and sound(w) in sounds)
-               for w in words) / len(words)
+               or w in joined for w in words) / len(words)
 
 
 def lexical_support(claim: str, evidence: str) -> float:

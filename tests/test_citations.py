@@ -171,6 +171,19 @@ def test_a_pronoun_led_answer_of_several_facts_may_rest_on_two_cues(embedder):
     assert sentences[0].supported and [c.timestamp for c in cites] == ["00:00:10", "00:00:13"]
 
 
+def test_a_name_speech_recognition_split_into_words_still_counts(embedder):
+    # captions write "DuckDuckGo" as "duck duck go": the model's one-word name is the transcript's three words
+    said = [(Segment("captions", 497, "You're also giving it access to y finance tool reasoning tools."),),
+            (Segment("captions", 501, "You can provide duck duck go search and so on."),),
+            (Segment("captions", 506, "And here we are using agno framework."),)]
+    question = "Which search tool can the agent be given?"
+    sentences, cites = verify([DraftSentence("DuckDuckGo search.", ())], said, embedder.encode, 0.48, question=question)
+    assert sentences[0].supported and [c.timestamp for c in cites] == ["00:08:21"]
+    other = [said[0], said[2], (Segment("captions", 501, "You can provide a web search and so on."),)]
+    sentences, _ = verify([DraftSentence("DuckDuckGo search.", ())], other, embedder.encode, 0.48, question=question)
+    assert not sentences[0].supported  # "search" alone is not the name
+
+
 def test_a_bare_fact_may_rest_on_a_misheard_word(embedder):
     said = [(Segment("captions", 60, "So we built a rack chatboard for HR."),)]
     sentences, _ = verify([DraftSentence("A RAG chatbot.", ())], said, embedder.encode, 0.48,
