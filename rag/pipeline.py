@@ -21,6 +21,7 @@ from rag.focus import Focus, about_whole, asks_overview, find_focus, keep_best, 
 from rag.parts import joined, two_parts
 from rag.prompt import (KIND_ASK, NEIGHBOUR_QUESTION, NO_ANSWER, OVERVIEW_ASK, OVERVIEW_PARTS_ASK, OVERVIEW_POINTS,
                         SUMMARY_QUESTION, as_asked, build_messages, number_sentences, whole_messages)
+from rag.relation import names_both, one_side, relation_asked
 from rag.chunker import Hit
 from rag.retriever import Retriever
 from rag.segments import SegmentKey, section_headings
@@ -345,6 +346,15 @@ class Pipeline:
                                  whole_question=whole_question, read_alone=neighbour)
             retry.timings_ms["kind_ask"] = (time.perf_counter() - t_again) * 1000
             answer = retry if not retry.abstained else answer
+        if not answer.abstained and (relation := relation_asked(question)) and one_side(relation, answer.plain):
+            # "How does generative AI relate to agentic AI?" — "Generative AI is related to generating new data …":
+            # asked once more for the relation; the answer that names both is kept
+            t_again = time.perf_counter()
+            again = "".join(self.llm.generate(prompt(f"{asked} {relation.ask}"), cached_prefix=1)).strip()
+            retry = self._finish(again, Trace(strategy, tuple(hits), passages, (), first_reply=raw), timings, base,
+                                 whole_question=whole_question, read_alone=neighbour)
+            retry.timings_ms["relation_ask"] = (time.perf_counter() - t_again) * 1000
+            answer = retry if not retry.abstained and names_both(relation, retry.plain) else answer
         if answer.reason == UNSUPPORTED and neighbour and focus.anchor is not None:
             answer = self._by_its_anchor(answer, focus, timings, base)
         if look := self._second_look(answer, best, focus):

@@ -123,6 +123,20 @@ def test_a_kind_question_answered_with_a_name_only_is_asked_once_more_for_the_ki
     assert plain.text == "Gigascale [00:00:31]"  # a name is what "which company" asks for
 
 
+def test_a_relation_answered_about_one_side_only_is_asked_once_more_for_the_relation(scripted_pipeline):
+    question = "How does AI relate to higher-level programming languages?"
+    one_side = "Computing power allowed shifts to higher-level programming languages, from assembly to C."
+    both = "Today AI systems writing our code are a similar shift to higher-level programming languages."
+    p = scripted_pipeline([one_side, both], context="whole")
+    a = p.ask(question)
+    assert p.llm.prompts[1][-1]["content"] == f"Question: {question} Say how the two are related."
+    assert a.text == f"{both} [00:10:03]" and a.trace.first_reply == one_side and "relation_ask" in a.timings_ms
+    again = scripted_pipeline(one_side, context="whole")  # still one side: the first answer stands
+    assert again.ask(question).text == f"{one_side} [00:09:50]" and len(again.llm.prompts) == 2
+    right = scripted_pipeline(both, context="whole")  # both named: not asked again
+    assert right.ask(question).text == f"{both} [00:10:03]" and len(right.llm.prompts) == 1
+
+
 def test_caption_text_gets_a_second_look_when_verification_refuses(settings, embedder):
     from rag.pipeline import Pipeline
     from tests.conftest import ROOT, ScriptedLLM
