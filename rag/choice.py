@@ -15,7 +15,7 @@ from dataclasses import dataclass, replace
 
 from rag.answer import Answer, AnswerSentence
 from rag.checks import opens_with_auxiliary, quoting
-from rag.citations import STOPWORDS
+from rag.citations import STOPWORDS, content_words, word_share
 
 _OR = re.compile(r"\bor\b(?!\s+not\b)", re.I)
 _DET = r"(?:a|an|the|its|his|her|their|our|my|your|this|that)"
@@ -139,12 +139,21 @@ def says_yes(answer: Answer) -> bool:
 
 def picked(choice: Choice, answers: Sequence[Answer]) -> tuple[int | None, str]:
     """Which option the answers to `choice.asks` settle on: (its index, "") when the transcript says yes to exactly
-    one, else (None, why not). Both said yes is a refusal too: options offered as alternatives, both
-    "supported", means one verdict is wrong."""
+    one, else (None, why not).
+
+    Options offered as alternatives, both "supported", means one verdict is wrong: the one kept is the one whose
+    quoted sentences say more of what the question is about, the words both asks share besides the options ("Is
+    the RAG chatbot a workflow or an agent?": "RAG chatbot"; a yes to "an agent" quoting a sentence about an AI
+    agent in another demo says nothing of the chatbot). When they say as much, it is a refusal.
+    """
     yes = [i for i, a in enumerate(answers) if says_yes(a)]
     if len(yes) == 1:
         return yes[0], ""
     if yes:
+        subject = (content_words(choice.asks[0]) & content_words(choice.asks[1])) - content_words(" ".join(choice.options))
+        said = [word_share(subject, " ".join(c.text for c in answers[i].citations)) for i in yes]
+        if subject and said[0] != said[1]:
+            return yes[int(said[1] > said[0])], ""
         return None, f"the transcript's sentences say yes to both {choice.options[0]!r} and {choice.options[1]!r}"
     return None, f"the transcript says yes to neither {choice.options[0]!r} nor {choice.options[1]!r}"
 

@@ -67,6 +67,21 @@ def test_the_option_the_transcript_says_yes_to_is_picked():
     assert picked(choice, [refused, unsettled])[0] is None
 
 
+def test_of_two_yeses_the_one_whose_sentences_speak_of_the_question_is_picked():
+    choice = alternatives("Is the RAG chatbot a workflow or an agent?")
+
+    def yes_from(text: str) -> Answer:
+        return Answer("q", "Yes. The transcript says: “…”", False, (Citation("00:01:00", 60.0, "Talk", text),),
+                      (AnswerSentence("Yes. The transcript says: “…”", (0,), True),))
+
+    chatbot = yes_from("This rack based chatboard is actually a workflow.")  # misheard, still the RAG chatbot
+    elsewhere = yes_from("And then it will trigger this AI agent which has a chat model.")
+    assert picked(choice, [chatbot, elsewhere]) == (0, "") and picked(choice, [elsewhere, chatbot]) == (1, "")
+    assert picked(choice, [elsewhere, elsewhere])[0] is None  # as much said of the chatbot: a refusal
+    options_only = alternatives("Is it a workflow or an agent?")  # nothing but the options: no subject to weigh
+    assert picked(options_only, [chatbot, elsewhere])[0] is None
+
+
 def test_the_chosen_option_replaces_the_yes():
     sentences = as_chosen("a workflow", said("Yes. The transcript says: “This is actually a workflow.”"))
     assert sentences[0].text == "A workflow. The transcript says: “This is actually a workflow.”"
@@ -113,5 +128,8 @@ def test_the_pipeline_refuses_when_neither_or_both_options_hold(routed):
     neither = routed([]).ask("Was Mike the CTO of Amazon or Google?")
     assert neither.abstained and "neither" in neither.reason
     both = routed([("Question: ", "Yes, he was. [2]"), ("Sentences:", "Answer: Yes")])
-    a = both.ask("Was Mike the CTO of Facebook or Meta?")
+    a = both.ask("Was Mike a CTO or a founder?")  # both quote the sentence that names him both
     assert a.abstained and "both" in a.reason
+    # both yes, one of them quoting sentences that say less of Mike as CTO: the other is kept
+    b = routed([("Question: ", "Yes, he was. [2]"), ("Sentences:", "Answer: Yes")]).ask("Was Mike the CTO of Facebook or Meta?")
+    assert b.text.startswith("Facebook. The transcript says: “Mike Schreer, former CTO at Facebook")
