@@ -141,8 +141,8 @@ def picked(choice: Choice, answers: Sequence[Answer]) -> tuple[int | None, str]:
     """Which option the answers to `choice.asks` settle on: (its index, "") when the transcript says yes to exactly
     one, else (None, why not).
 
-    Options offered as alternatives, both "supported", means one verdict is wrong: the one kept is the one whose
-    quoted sentences say more of what the question is about, the words both asks share besides the options ("Is
+    Options offered as alternatives, both "supported", means one verdict is wrong: the one kept is the one with a
+    quoted sentence that says more of what the question is about, the words both asks share besides the options ("Is
     the RAG chatbot a workflow or an agent?": "RAG chatbot"; a yes to "an agent" quoting a sentence about an AI
     agent in another demo says nothing of the chatbot). When they say as much, it is a refusal.
     """
@@ -151,7 +151,7 @@ def picked(choice: Choice, answers: Sequence[Answer]) -> tuple[int | None, str]:
         return yes[0], ""
     if yes:
         subject = (content_words(choice.asks[0]) & content_words(choice.asks[1])) - content_words(" ".join(choice.options))
-        said = [word_share(subject, " ".join(c.text for c in answers[i].citations)) for i in yes]
+        said = [max((word_share(subject, c.text) for c in answers[i].citations), default=0.0) for i in yes]
         if subject and said[0] != said[1]:
             return yes[int(said[1] > said[0])], ""
         return None, f"the transcript's sentences say yes to both {choice.options[0]!r} and {choice.options[1]!r}"

@@ -17,8 +17,8 @@ from __future__ import annotations
 
 import re
 from collections.abc import Sequence
-from functools import lru_cache
 from dataclasses import dataclass
+from functools import lru_cache
 
 import numpy as np
 
@@ -219,17 +219,38 @@ def sound(word: str) -> str:
 
 
 JOINED_MOST = 3  # evidence words read as one word: speech recognition splits a name ("duck duck go")
+_CLAUSE_END = re.compile(r"[.?!,;:]")
+
+
+@dataclass(frozen=True)
+class EvidenceWords:
+    """What a claim word is looked for in: the evidence's stemmed content words, their first letters (`prefix`
+    of them), and the keys of its short words (see `sound`)."""
+
+    found: frozenset[str]
+    prefixes: frozenset[str]
+    sounds: frozenset[str]
 
 
 @lru_cache(maxsize=4096)
-def _evidence_words(evidence: str, prefix: int) -> tuple[frozenset, frozenset, frozenset, frozenset]:
-    """The evidence's stemmed content words, their `prefix`-letter beginnings, the keys of its short words (see
-    `sound`), and its runs of two or three words written as one ("duck duck go" as "duckduckgo")."""
+def _evidence_words(evidence: str, prefix: int) -> EvidenceWords:
     found = content_words(evidence)
-    tokens = _tokens(evidence)
-    joined = {stem("".join(tokens[i:i + n])) for n in range(2, JOINED_MOST + 1) for i in range(len(tokens) - n + 1)}
-    return (frozenset(found), frozenset(w[:prefix] for w in found if len(w) >= prefix),
-            frozenset(sound(w) for w in found if 3 <= len(w) <= 4), frozenset(joined))
+    return EvidenceWords(frozenset(found), frozenset(w[:prefix] for w in found if len(w) >= prefix),
+                         frozenset(sound(w) for w in found if 3 <= len(w) <= 4))
+
+
+@lru_cache(maxsize=1024)
+def _joined(evidence: str) -> frozenset[str]:
+    """The evidence's runs of two or three words written as one, stemmed ("duck duck go" as "duckduckgo"): runs
+    within one clause, of words none of which is a stop word ("this is sue" spells no "issue")."""
+    runs = set()
+    for clause in _CLAUSE_END.split(evidence):
+        tokens = _tokens(clause)
+        for n in range(2, JOINED_MOST + 1):
+            for i in range(len(tokens) - n + 1):
+                if not STOPWORDS.intersection(tokens[i:i + n]):
+                    runs.add(_stemmer().stemWord("".join(tokens[i:i + n])))
+    return frozenset(runs)
 
 
 def word_share(words: set[str], evidence: str, prefix: int = 5) -> float:
@@ -246,12 +267,18 @@ def word_share(words: set[str], evidence: str, prefix: int = 5) -> float:
     1.0
     >>> word_share(content_words("CrewAI"), "frameworks such as crew AI"), word_share({"duck"}, "DuckDuckGo")
     (1.0, 0.0)
+    >>> word_share(content_words("issue"), "This is Sue."), word_share(content_words("input"), "Put. In.")
+    (0.0, 0.0)
     """
     if not words:
         return 0.0
-    found, prefixes, sounds, joined = _evidence_words(evidence, prefix)
-    return sum(w in found or (len(w) >= prefix and w[:prefix] in prefixes) or (3 <= len(w) <= 4 and sound(w) in sounds)
-               or w in joined for w in words) / len(words)
+    words, heard = list(words), _evidence_words(evidence, prefix)
+    found = [w in heard.found or (len(w) >= prefix and w[:prefix] in heard.prefixes)
+             or (3 <= len(w) <= 4 and sound(w) in heard.sounds) for w in words]
+    if not all(found):  # names split into words are looked for only when a word is still missing
+        joined = _joined(evidence)
+        found = [f or w in joined for f, w in zip(found, words)]
+    return sum(found) / len(words)
 
 
 def lexical_support(claim: str, evidence: str) -> float:

@@ -346,15 +346,17 @@ class Pipeline:
                                  whole_question=whole_question, read_alone=neighbour)
             retry.timings_ms["kind_ask"] = (time.perf_counter() - t_again) * 1000
             answer = retry if not retry.abstained else answer
-        if not answer.abstained and (relation := relation_asked(question)) and one_side(relation, answer.plain):
+        if not answer.abstained and asked == question and not self._yes_no(question) \
+                and (relation := relation_asked(question)) and one_side(relation, answer.plain):
             # "How does generative AI relate to agentic AI?" — "Generative AI is related to generating new data …":
-            # asked once more for the relation; the answer that names both is kept
+            # asked once more for the relation; the answer that names both is kept, else the reply stays on record
             t_again = time.perf_counter()
             again = "".join(self.llm.generate(prompt(f"{asked} {relation.ask}"), cached_prefix=1)).strip()
             retry = self._finish(again, Trace(strategy, tuple(hits), passages, (), first_reply=raw), timings, base,
                                  whole_question=whole_question, read_alone=neighbour)
             retry.timings_ms["relation_ask"] = (time.perf_counter() - t_again) * 1000
-            answer = retry if not retry.abstained and names_both(relation, retry.plain) else answer
+            answer = retry if not retry.abstained and names_both(relation, retry.plain) \
+                else replace(answer, trace=replace(answer.trace, second_reply=again))
         if answer.reason == UNSUPPORTED and neighbour and focus.anchor is not None:
             answer = self._by_its_anchor(answer, focus, timings, base)
         if look := self._second_look(answer, best, focus):

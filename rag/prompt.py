@@ -31,6 +31,9 @@ OVERVIEW_ASK = f"Give the main points, one short sentence each, at most {_POINTS
 OVERVIEW_PARTS_ASK = "For each numbered passage, in order, say in one short sentence what the speaker says there, beginning with \"The speaker\"."
 # "What kind of company did he found?" answered with a name only is asked once more with this added
 KIND_ASK = "Answer with the kind, not a name."
+# "How does X relate to Y?" answered about X alone is asked once more with this added ("… differ?": DIFFER_ASK)
+RELATION_ASK = "Say how the two are related."
+DIFFER_ASK = "Say how the two differ."
 # "what is this about?", "summarize the talk": asked of the whole transcript as
 SUMMARY_QUESTION = f"What are the main points of the transcript? Give at most {_POINTS}, one short sentence each."
 # a question about what comes right before or after something is asked this of the sentences next to it

@@ -1,7 +1,7 @@
 """Questions about how two things relate: "How does generative AI relate to agentic AI?", "What is the difference
 between RAG and agents?". An answer that speaks of one of the two only ("Generative AI is related to generating
 new data, text, video, images and so on.") restates the sentence nearest the question, not the relation asked
-for; the model is asked once more to say how the two relate (`RELATION_ASK`).
+for; the model is asked once more to say how the two relate (`rag.prompt.RELATION_ASK`, `DIFFER_ASK`).
 """
 
 from __future__ import annotations
@@ -10,6 +10,7 @@ import re
 from dataclasses import dataclass
 
 from rag.citations import content_words, word_share
+from rag.prompt import DIFFER_ASK, RELATION_ASK
 
 _AUX = r"(?:does|do|did|is|are|was|were|can|could|would|will)"
 _RELATE = r"(?:relate|related|connect|connected|compare|compared|differ|different|fit|fits)"
@@ -20,11 +21,13 @@ _PAIRS = (
     re.compile(r"\b(?:difference|differences|relationship|relation|connection|link|distinction)\s+between\s+"
                r"(?P<x>.+?)\s+and\s+(?P<y>[^?,;]+)", re.I),
     # "How do X and Y differ?", "How are X and Y related?"
-    re.compile(rf"^\W*how\s+{_AUX}\s+(?P<x>.+?)\s+and\s+(?P<y>.+?)\s+{_RELATE}\b", re.I),
+    re.compile(rf"^\W*how\s+{_AUX}\s+(?P<x>[^?,;]+?)\s+and\s+(?P<y>[^?,;]+?)\s+{_RELATE}\b", re.I),
 )
 _DET = re.compile(r"^(?:an?|the|this|that|these|those|its|his|her|their|our)\s+", re.I)
-
-
+# where the second thing ends: another question ("… and what does it do?"), a measure ("… in terms of cost"), or
+# the passive's verb ("How was the difference between X and Y explained?")
+_SIDE_END = re.compile(r"\s+(?:(?:and\s+|or\s+)?(?:what|when|how|why|where|which|who)\b|in\s+terms\s+of\b|"
+                       r"(?:explained|described|discussed|defined|presented|shown|made|drawn|according)\b).*$", re.I)
 _DIFFER = re.compile(r"\b(?:differ\w*|distinction|distinguish\w*|compar\w*|versus|vs)\b", re.I)
 
 
@@ -38,7 +41,7 @@ class Relation:
 
     first: str
     second: str
-    ask: str = "Say how the two are related."
+    ask: str = RELATION_ASK
 
 
 def relation_asked(question: str) -> Relation | None:
@@ -57,9 +60,9 @@ def relation_asked(question: str) -> Relation | None:
     """
     for pattern in _PAIRS:
         if m := pattern.search(question):
-            first, second = (_DET.sub("", m[k].strip(" .!")) for k in ("x", "y"))
+            first, second = (_DET.sub("", _SIDE_END.sub("", m[k]).strip(" .!")) for k in ("x", "y"))
             if content_words(first) and content_words(second) and content_words(first) != content_words(second):
-                return Relation(first, second, "Say how the two differ." if _DIFFER.search(question) else Relation.ask)
+                return Relation(first, second, DIFFER_ASK if _DIFFER.search(question) else RELATION_ASK)
     return None
 
 

@@ -124,17 +124,29 @@ def test_a_kind_question_answered_with_a_name_only_is_asked_once_more_for_the_ki
 
 
 def test_a_relation_answered_about_one_side_only_is_asked_once_more_for_the_relation(scripted_pipeline):
+    from rag.prompt import DIFFER_ASK, RELATION_ASK
+
     question = "How does AI relate to higher-level programming languages?"
     one_side = "Computing power allowed shifts to higher-level programming languages, from assembly to C."
     both = "Today AI systems writing our code are a similar shift to higher-level programming languages."
     p = scripted_pipeline([one_side, both], context="whole")
     a = p.ask(question)
     assert p.llm.prompts[1][-1]["content"] == f"Question: {question} Say how the two are related."
-    assert a.text == f"{both} [00:10:03]" and a.trace.first_reply == one_side and "relation_ask" in a.timings_ms
-    again = scripted_pipeline(one_side, context="whole")  # still one side: the first answer stands
-    assert again.ask(question).text == f"{one_side} [00:09:50]" and len(again.llm.prompts) == 2
+    assert a.text == f"{both} [00:10:03]" and a.trace.first_reply == one_side
+    # a verified reply that still names one of the two: the first answer stands, the reply on record
+    other = "Higher-level programming languages put programmer productivity first, even if it meant throwing away compute cycles."
+    assert not scripted_pipeline(other, context="whole").ask(question).abstained  # verified on its own
+    again = scripted_pipeline([one_side, other], context="whole")
+    kept = again.ask(question)
+    assert kept.text == f"{one_side} [00:09:50]" and kept.trace.second_reply == other and len(again.llm.prompts) == 2
     right = scripted_pipeline(both, context="whole")  # both named: not asked again
     assert right.ask(question).text == f"{both} [00:10:03]" and len(right.llm.prompts) == 1
+    # a question about what comes right after such a part, or a yes/no question, is not asked for the relation
+    for other_kind in ("Is there a difference between AI and higher-level programming languages?",
+                       "What is said right after the difference between AI and higher-level programming languages?"):
+        p = scripted_pipeline(one_side, context="whole")
+        p.ask(other_kind)
+        assert not any(RELATION_ASK in m[-1]["content"] or DIFFER_ASK in m[-1]["content"] for m in p.llm.prompts)
 
 
 def test_caption_text_gets_a_second_look_when_verification_refuses(settings, embedder):

@@ -10,6 +10,10 @@ from rag.relation import Relation, names_both, one_side, relation_asked
     ("What's the difference between workflows and agents, according to Anthropic?", "workflows", "agents", "differ"),
     ("How does the second chatbot connect to the HR management system?", "second chatbot", "HR management system",
      "related"),
+    # the second thing ends where the question goes on
+    ("How does the RAG chatbot compare to the agent in terms of cost?", "RAG chatbot", "agent", "differ"),
+    ("How was the difference between workflows and agents explained?", "workflows", "agents", "differ"),
+    ("What is the difference between a workflow and an agent according to Anthropic?", "workflow", "agent", "differ"),
 ])
 def test_a_question_about_how_two_things_relate_names_both(question, first, second, ask):
     relation = relation_asked(question)
@@ -17,7 +21,8 @@ def test_a_question_about_how_two_things_relate_names_both(question, first, seco
 
 
 @pytest.mark.parametrize("question", ["How does the router work?", "What is agentic AI?", "How do they differ?",
-                                      "What is the difference between an AI agent and agentic AI?"])
+                                      "What is the difference between an AI agent and agentic AI?",
+                                      "How are workflows and agents built in n8n, and how are they related?"])
 def test_other_questions_ask_no_relation(question):
     assert relation_asked(question) is None
 
