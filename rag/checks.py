@@ -74,8 +74,17 @@ def verdict(reply: str) -> str | None:
 
 # words that ask for an opinion or a report, not what the question is about ("Does he *think* X is risky?"), and
 # words of when or how surely ("Does AI write code *now*?": "now" is rare in a talk, but no topic)
-_ASKING = ("think thinks say says said mention mentions believe expect consider feel talk agree claim suggest know according "
+ASKING = ("think thinks say says said mention mentions believe expect consider feel talk agree claim suggest know according "
            "now nowadays today still ever already yet anymore")
+
+
+def asked_about(question: str) -> set[str]:
+    """The question's content words, less those that ask for an opinion or a report or say when (`ASKING`).
+
+    >>> sorted(asked_about("Does he think AI is risky now?"))
+    ['ai', 'riski']
+    """
+    return content_words(question) - content_words(ASKING)
 
 
 def key_terms(question: str, sentences: Sequence[Segment]) -> frozenset[str]:
@@ -91,7 +100,7 @@ def key_terms(question: str, sentences: Sequence[Segment]) -> frozenset[str]:
     ['memori']
     """
     held = [content_words(s.text) for s in sentences]
-    counts = {w: sum(w in h for h in held) for w in content_words(question) - content_words(_ASKING)}
+    counts = {w: sum(w in h for h in held) for w in asked_about(question)}
     counts = {w: n for w, n in counts.items() if n}
     fewest = min(counts.values(), default=0)
     return frozenset(w for w, n in counts.items() if n == fewest)

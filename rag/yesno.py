@@ -17,7 +17,7 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace, render
-from rag.checks import (LEAD_IN, around, key_terms, mention_topic, mentioned_near, mentioning, opens_with_auxiliary, polarity, quoting,
+from rag.checks import (LEAD_IN, around, asked_about, key_terms, mention_topic, mentioned_near, mentioning, opens_with_auxiliary, polarity, quoting,
                         settle_yes_no, verdict)
 from rag.citations import content_words, lexical_support, word_share
 from rag.embedder import Encode
@@ -160,6 +160,42 @@ def with_key_term_neighbours(question: str, sentence: Segment, transcript: Seque
     return [transcript[i] for i in around(transcript, [where]) if i == where or lacks & content_words(transcript[i].text)]
 
 
+FOLLOW_REACH = 6  # sentences after a yes/no check's sentence that may say the rest of what the question asks
+FOLLOW_MOST = 2  # ... of which this many are read with it
+
+
+def read_on(question: str, sentences: Sequence[Segment], transcript: Sequence[Segment]) -> list[Segment]:
+    """The sentences, read on: with the first `FOLLOW_MOST` of the `FOLLOW_REACH` sentences after the last of
+    them (in one transcript) that hold a word of the question they lack, in transcript order.
+
+    A talk names a thing, then says what it does in the sentences after, without naming it again: "Is the
+    travel assistant agentic?" — "The other one is travel assistant." is read with "So now if you have built
+    agentic AI system, it will first prepare a plan.", four sentences on.
+
+    >>> talk = [Segment("t", 1, "The other one is travel assistant."), Segment("t", 2, "Book a trip to London."),
+    ...         Segment("t", 3, "An agentic AI system will first prepare a plan."), Segment("t", 4, "Bye.")]
+    >>> [s.text for s in read_on("Is the travel assistant agentic?", talk[:1], talk)]
+    ['The other one is travel assistant.', 'An agentic AI system will first prepare a plan.']
+    >>> [s.text for s in read_on("Is the travel assistant fast?", talk[:1], talk)]
+    ['The other one is travel assistant.']
+    """
+    at = {s.key: i for i, s in enumerate(transcript)}
+    where = max((at[s.key] for s in sentences if s.key in at), default=None)
+    if where is None:
+        return list(sentences)
+    lacks = asked_about(question) - content_words(" ".join(s.text for s in sentences))
+    after = [transcript[j] for j in range(where + 1, min(where + 1 + FOLLOW_REACH, len(transcript)))
+             if transcript[j].source == transcript[where].source and lacks & content_words(transcript[j].text)]
+    return [*sentences, *after[:FOLLOW_MOST]]
+
+
+def read_around(question: str, sentence: Segment, transcript: Sequence[Segment]) -> list[Segment]:
+    """One sentence read on (`read_on`), or when no later sentence holds what it lacks, with its neighbours holding
+    a key term it lacks (`with_key_term_neighbours`)."""
+    evidence = read_on(question, [sentence], transcript)
+    return evidence if len(evidence) > 1 else with_key_term_neighbours(question, sentence, transcript)
+
+
 @dataclass(frozen=True)
 class Verdicts:
     """The yes/no checks of answers, with the model and embedder they need.
@@ -184,7 +220,7 @@ class Verdicts:
         if answered := self_answered(answer.question, transcript(), within):
             return quoted(answer, answered.said, answered.sentences, 1.0)
         if not answer.abstained:
-            return self.settled(answer)
+            return self.settled(answer, transcript)
         if topic := mention_topic(answer.question):
             found = mentioning(topic, focus.sentences if focus else transcript())
             return quoted(answer, "yes", found, 1.0) if found else answer
@@ -192,7 +228,7 @@ class Verdicts:
             return self.closest_verdict(answer, transcript())
         return answer
 
-    def settled(self, answer: Answer) -> Answer:
+    def settled(self, answer: Answer, transcript: Callable[[], Sequence[Segment]]) -> Answer:
         """Open a yes/no answer with the Yes or No its cited sentences give, asked of the model with those
         sentences alone (a small model reading the whole transcript often gets the polarity backwards)."""
         shown = list({s.key: s for p in answer.trace.passages for s in p if not s.is_heading}.values()) \
@@ -201,8 +237,17 @@ class Verdicts:
         if terms and not mentioned_near(terms, answer.citations, shown):
             return self.key_term_verdict(answer, terms, shown)
         answer, said = self.checked(answer, list(dict.fromkeys(c.text for c in answer.citations)))
-        sentences, citations = settle_yes_no(answer.sentences, answer.citations, said)
         own = next((polarity(s.text) for s in answer.sentences if s.supported), None)
+        if own is not None and said is not None and own != said:
+            talk = transcript()
+            keys = {segment_key(c.source, c.seconds, c.text) for c in answer.citations}
+            cited = [seg for seg in talk if seg.key in keys]
+            more = read_on(answer.question, cited, talk)
+            if len(more) > len(cited):  # a verdict is read on before it overturns the model's yes or no
+                again, said_on = self.checked(answer, [s.text for s in more])
+                if said_on == own:
+                    return quoted(again, own, more, max((c.support for c in answer.citations), default=0.0))
+        sentences, citations = settle_yes_no(answer.sentences, answer.citations, said)
         why = ""
         if said is None and restates(" ".join(s.text for s in sentences if s.supported), answer.question,
                                      content_words):
@@ -236,7 +281,9 @@ class Verdicts:
         """A yes/no answer cited to sentences that do not mention what the question is about ("Does the agentic
         system need memory?" — "Yes", cited to "any agentic AI system will have one or more agents"): the
         verdict of the sentence closest to the question among those that do, quoted; a refusal when that
-        gives no yes or no."""
+        gives no yes or no. The sentence is not read on (`read_on`): its key term is what the question is about,
+        and the sentences after "It will also have a memory." only say "agentic" again (measured: c44 kept its
+        answer but cited two sentences more)."""
         sentence, closeness = self.closest(answer.question, [s for s in shown if terms & content_words(s.text)])
         answer, said = self.checked(answer, [sentence.text])
         if said is None:
@@ -255,9 +302,12 @@ class Verdicts:
         one of them (three or more) and reach `yes_no_every_word_cosine` (a long sentence that says it among other things: "Is it
         hard to beat Nvidia?" — "… it's really hard to beat Nvidia with a general purpose chip … but you got to
         guess the algorithm right"); otherwise, and when the check gives no verdict, the refusal stands.
-        When the sentence lacks a key term of the question (`key_terms` over `transcript`) that the sentence
-        just before or after it holds, that one is read and quoted with it: "Is agentic AI just jargon?" —
-        "Folks I hope now it is clear what exactly is agentic AI." is answered by the next, "It's just a jargon."
+        The sentence is read on (`read_around`): with the sentences after it that hold the question's words it lacks,
+        or else its neighbour holding a key term it lacks: "Is agentic AI just jargon?" — "Folks I hope now it is
+        clear what exactly is agentic AI." is answered by the next, "It's just a jargon.". (Counting the words of
+        what is read on toward `yes_no_min_words` answered c36, "Is the code of the Nvidia report demo available?",
+        but also "Will the CTO role change completely?" with a wrong "Yes", from a sentence on its
+        "transformation".)
         """
         found = list({seg.key: seg for h in answer.trace.hits for seg in h.chunk.sentences
                       if not seg.is_heading}.values()) if answer.trace else []
@@ -269,7 +319,7 @@ class Verdicts:
         every_word = words == 1.0 and len(content_words(answer.question)) >= 3  # "Is it true?": any "true" would do
         if not close and not (every_word and closeness >= self.settings.yes_no_every_word_cosine):
             return answer
-        evidence = with_key_term_neighbours(answer.question, sentence, transcript)
+        evidence = read_around(answer.question, sentence, transcript)
         answer, said = self.checked(answer, [s.text for s in evidence])
         return answer if said is None else quoted(answer, said, evidence, closeness)
 

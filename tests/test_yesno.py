@@ -1,5 +1,7 @@
 """The yes/no verdict steps (rag/yesno.py) with a scripted model and a fixed embedder: which sentences get asked."""
 
+from dataclasses import replace
+
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, Trace
@@ -115,3 +117,40 @@ def test_the_closest_sentence_is_read_with_its_neighbour_holding_the_questions_k
     said = Verdicts(llm, at_cosine(0.7), settings).closest_verdict(refused_, transcript)
     assert said.text.startswith("Yes.") and [c.seconds for c in said.citations] == [816, 818]
     assert "It's just a jargon." in llm.prompts[0][-1]["content"]
+
+
+def test_the_closest_sentence_is_read_on_to_the_sentences_after_it_that_say_the_rest(settings):
+    # "The other one is travel assistant." is closest to the question; what it is comes four sentences on
+    t = talk("AI coding is an example of an agentic AI system.", "The other one is travel assistant.",
+             "You can book a trip to London.", "The weather should be sunny.", "You have a budget.",
+             "So now if you have built agentic AI system, it will first prepare a plan.", "Bye.")
+    trace = Trace("whole", hits=(Hit(Chunk(0, "t", (t[1],)), 0.5, 0),), passages=tuple((s,) for s in t), drafts=())
+    refused_ = Answer(text=ABSTAIN_TEXT, abstained=True, question="Is the travel assistant agentic?",
+                      trace=trace, reason="the model found no answer in the transcript")
+    llm = ScriptedLLM("Answer: Yes")
+    said = Verdicts(llm, at_cosine(0.7), settings).closest_verdict(refused_, t)
+    assert said.text.startswith("Yes. The transcript says: “The other one is travel assistant.” … “So now if you")
+    assert [c.seconds for c in said.citations] == [1, 5] and "prepare a plan" in llm.prompts[0][-1]["content"]
+    # what is read on does not count toward the words the closest sentence itself must hold
+    few = replace(refused_, question="Is the code of the travel assistant demo available?")
+    assert Verdicts(ScriptedLLM("Answer: Yes"), at_cosine(0.7), settings).closest_verdict(few, t).abstained
+
+
+def test_a_verdict_is_read_on_before_it_overturns_the_models_yes_or_no(settings):
+    from rag.answer import AnswerSentence, Citation
+
+    t = talk("AI coding is an example of an agentic AI system.", "The other one is travel assistant.",
+             "You can book a trip to London.", "So now if you have built agentic AI system, it will first prepare a plan.",
+             "Bye.")
+    cite = Citation("00:00:01", 1.0, "t", t[1].text)
+    answer = Answer(question="Is the travel assistant agentic?", text="Yes, it is. [00:00:01]", abstained=False,
+                    citations=(cite,), sentences=(AnswerSentence("Yes, it is.", (0,), True),),
+                    trace=Trace("whole", hits=(Hit(Chunk(0, "t", (t[1],)), 0.5, 0),), passages=tuple((s,) for s in t)))
+    llm = ScriptedLLM(["Answer: No", "Answer: Yes"])  # the named sentence alone says no; read on, yes
+    said = Verdicts(llm, at_cosine(0.7), settings).settle(answer, None, lambda: t)
+    assert said.text.startswith("Yes. The transcript says: “The other one is travel assistant.” … “So now if you")
+    assert [c.seconds for c in said.citations] == [1, 3] and len(llm.prompts) == 2
+    llm = ScriptedLLM(["Answer: No", "Answer: No"])  # read on, still no: the cited sentence's verdict stands
+    said = Verdicts(llm, at_cosine(0.7), settings).settle(answer, None, lambda: t)
+    assert said.text.startswith("No. The transcript says: “The other one is travel assistant.”")
+    assert [c.seconds for c in said.citations] == [1]
