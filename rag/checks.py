@@ -75,7 +75,7 @@ def verdict(reply: str) -> str | None:
 # words that ask for an opinion or a report, not what the question is about ("Does he *think* X is risky?"), and
 # words of when or how surely ("Does AI write code *now*?": "now" is rare in a talk, but no topic)
 ASKING = ("think thinks say says said mention mentions believe expect consider feel talk agree claim suggest know according "
-           "now nowadays today still ever already yet anymore")
+          "now nowadays today still ever already yet anymore")
 
 
 def asked_about(question: str) -> set[str]:

@@ -17,8 +17,8 @@ from dataclasses import dataclass, replace
 import numpy as np
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace, render
-from rag.checks import (LEAD_IN, around, asked_about, key_terms, mention_topic, mentioned_near, mentioning, opens_with_auxiliary, polarity, quoting,
-                        settle_yes_no, verdict)
+from rag.checks import (LEAD_IN, around, asked_about, key_terms, mention_topic, mentioned_near, mentioning,
+                        opens_with_auxiliary, polarity, quoting, settle_yes_no, verdict)
 from rag.citations import content_words, lexical_support, word_share
 from rag.embedder import Encode
 from rag.engines import Generator
@@ -166,7 +166,8 @@ FOLLOW_MOST = 2  # ... of which this many are read with it
 
 def read_on(question: str, sentences: Sequence[Segment], transcript: Sequence[Segment]) -> list[Segment]:
     """The sentences, read on: with the first `FOLLOW_MOST` of the `FOLLOW_REACH` sentences after the last of
-    them (in one transcript) that hold a word of the question they lack, in transcript order.
+    them (in one transcript) that hold a word of the question they lack, in transcript order, when those hold
+    every word of the question they lack; else the sentences alone.
 
     A talk names a thing, then says what it does in the sentences after, without naming it again: "Is the
     travel assistant agentic?" — "The other one is travel assistant." is read with "So now if you have built
@@ -178,6 +179,8 @@ def read_on(question: str, sentences: Sequence[Segment], transcript: Sequence[Se
     ['The other one is travel assistant.', 'An agentic AI system will first prepare a plan.']
     >>> [s.text for s in read_on("Is the travel assistant fast?", talk[:1], talk)]
     ['The other one is travel assistant.']
+    >>> [s.text for s in read_on("Is the travel assistant a fast agentic system?", talk[:1], talk)]  # "fast" unsaid
+    ['The other one is travel assistant.']
     """
     at = {s.key: i for i, s in enumerate(transcript)}
     where = max((at[s.key] for s in sentences if s.key in at), default=None)
@@ -186,7 +189,10 @@ def read_on(question: str, sentences: Sequence[Segment], transcript: Sequence[Se
     lacks = asked_about(question) - content_words(" ".join(s.text for s in sentences))
     after = [transcript[j] for j in range(where + 1, min(where + 1 + FOLLOW_REACH, len(transcript)))
              if transcript[j].source == transcript[where].source and lacks & content_words(transcript[j].text)]
-    return [*sentences, *after[:FOLLOW_MOST]]
+    read = after[:FOLLOW_MOST]
+    if not lacks <= content_words(" ".join(s.text for s in read)):
+        return list(sentences)  # what is read on must say all that the sentences lack, not one word of it
+    return [*sentences, *read]
 
 
 def read_around(question: str, sentence: Segment, transcript: Sequence[Segment]) -> list[Segment]:
@@ -230,7 +236,8 @@ class Verdicts:
 
     def settled(self, answer: Answer, transcript: Callable[[], Sequence[Segment]]) -> Answer:
         """Open a yes/no answer with the Yes or No its cited sentences give, asked of the model with those
-        sentences alone (a small model reading the whole transcript often gets the polarity backwards)."""
+        sentences alone (a small model reading the whole transcript often gets the polarity backwards). A
+        verdict that contradicts the model's own yes or no is read on first (`read_on_verdict`)."""
         shown = list({s.key: s for p in answer.trace.passages for s in p if not s.is_heading}.values()) \
             if answer.trace else []
         terms = key_terms(answer.question, shown)
@@ -238,15 +245,10 @@ class Verdicts:
             return self.key_term_verdict(answer, terms, shown)
         answer, said = self.checked(answer, list(dict.fromkeys(c.text for c in answer.citations)))
         own = next((polarity(s.text) for s in answer.sentences if s.supported), None)
-        if own is not None and said is not None and own != said:
-            talk = transcript()
-            keys = {segment_key(c.source, c.seconds, c.text) for c in answer.citations}
-            cited = [seg for seg in talk if seg.key in keys]
-            more = read_on(answer.question, cited, talk)
-            if len(more) > len(cited):  # a verdict is read on before it overturns the model's yes or no
-                again, said_on = self.checked(answer, [s.text for s in more])
-                if said_on == own:
-                    return quoted(again, own, more, max((c.support for c in answer.citations), default=0.0))
+        if own is not None and said is not None and own != said and found_by_search(answer.citations, answer.trace):
+            answer, agreed = self.read_on_verdict(answer, own, transcript())
+            if agreed:
+                return agreed
         sentences, citations = settle_yes_no(answer.sentences, answer.citations, said)
         why = ""
         if said is None and restates(" ".join(s.text for s in sentences if s.supported), answer.question,
@@ -258,6 +260,27 @@ class Verdicts:
         if why:
             return replace(answer, text=ABSTAIN_TEXT, abstained=True, citations=(), reason=why)
         return replace(answer, text=render(sentences, citations), sentences=sentences, citations=citations)
+
+    def read_on_verdict(self, answer: Answer, own: str, transcript: Sequence[Segment]) -> tuple[Answer, Answer | None]:
+        """A yes/no answer whose cited sentences' verdict contradicts the model's own yes or no (`own`), checked
+        once more with those sentences read on (`read_on`): (the answer carrying both checks' replies and times,
+        the model's yes or no quoting all of them when that check agrees with it, else None).
+
+        "Is the travel assistant agentic?" — "Yes", cited to "The other one is travel assistant.", which alone
+        gives *No*: read with "So now if you have built agentic AI system, it will first prepare a plan.", *Yes*.
+        """
+        keys = {segment_key(c.source, c.seconds, c.text) for c in answer.citations}
+        cited = [seg for seg in transcript if seg.key in keys]
+        more = read_on(answer.question, cited, transcript)
+        if len(cited) < len(keys) or len(more) == len(cited):
+            return answer, None
+        first_reply, first_ms = answer.trace.verdict_reply if answer.trace else "", answer.timings_ms.get("yes_no", 0.0)
+        answer, said = self.checked(answer, [s.text for s in more])
+        timings = {**answer.timings_ms, "yes_no": first_ms + answer.timings_ms["yes_no"]}
+        trace = replace(answer.trace, verdict_reply=f"{first_reply}\n{answer.trace.verdict_reply}") if answer.trace else None
+        answer = replace(answer, timings_ms=timings, trace=trace)
+        support = max((c.support for c in answer.citations), default=0.0)
+        return answer, (quoted(answer, own, more, support) if said == own else None)
 
     def checked(self, answer: Answer, evidence: Sequence[str], question: str | None = None) -> tuple[Answer, str | None]:
         """The yes/no check of `evidence` (`yes_no_verdict`) on the answer's question, or on `question`: the answer

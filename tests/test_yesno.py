@@ -4,7 +4,7 @@ from dataclasses import replace
 
 import numpy as np
 
-from rag.answer import ABSTAIN_TEXT, Answer, Trace
+from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Citation, Trace
 from rag.chunker import Chunk, Hit
 from rag.segments import Segment
 from rag.yesno import Verdicts
@@ -137,20 +137,30 @@ def test_the_closest_sentence_is_read_on_to_the_sentences_after_it_that_say_the_
 
 
 def test_a_verdict_is_read_on_before_it_overturns_the_models_yes_or_no(settings):
-    from rag.answer import AnswerSentence, Citation
-
     t = talk("AI coding is an example of an agentic AI system.", "The other one is travel assistant.",
              "You can book a trip to London.", "So now if you have built agentic AI system, it will first prepare a plan.",
              "Bye.")
     cite = Citation("00:00:01", 1.0, "t", t[1].text)
-    answer = Answer(question="Is the travel assistant agentic?", text="Yes, it is. [00:00:01]", abstained=False,
-                    citations=(cite,), sentences=(AnswerSentence("Yes, it is.", (0,), True),),
-                    trace=Trace("whole", hits=(Hit(Chunk(0, "t", (t[1],)), 0.5, 0),), passages=tuple((s,) for s in t)))
+    found = (Hit(Chunk(0, "t", (t[1],)), 0.5, 0),)  # search ranks the cited sentence for the question
+
+    def answered(own: str, hits=found) -> Answer:
+        return Answer(question="Is the travel assistant agentic?", text=f"{own}, it is. [00:00:01]", abstained=False,
+                      citations=(cite,), sentences=(AnswerSentence(f"{own}, it is.", (0,), True),),
+                      trace=Trace("whole", hits=hits, passages=tuple((s,) for s in t)))
+
     llm = ScriptedLLM(["Answer: No", "Answer: Yes"])  # the named sentence alone says no; read on, yes
-    said = Verdicts(llm, at_cosine(0.7), settings).settle(answer, None, lambda: t)
+    said = Verdicts(llm, at_cosine(0.7), settings).settle(answered("Yes"), None, lambda: t)
     assert said.text.startswith("Yes. The transcript says: “The other one is travel assistant.” … “So now if you")
     assert [c.seconds for c in said.citations] == [1, 3] and len(llm.prompts) == 2
+    assert said.trace.verdict_reply == "Answer: No\nAnswer: Yes"
     llm = ScriptedLLM(["Answer: No", "Answer: No"])  # read on, still no: the cited sentence's verdict stands
-    said = Verdicts(llm, at_cosine(0.7), settings).settle(answer, None, lambda: t)
+    said = Verdicts(llm, at_cosine(0.7), settings).settle(answered("Yes"), None, lambda: t)
     assert said.text.startswith("No. The transcript says: “The other one is travel assistant.”")
-    assert [c.seconds for c in said.citations] == [1]
+    assert [c.seconds for c in said.citations] == [1] and len(llm.prompts) == 2
+    llm = ScriptedLLM(["Answer: Yes"])  # the verdict agrees with the model: nothing to read on
+    said = Verdicts(llm, at_cosine(0.7), settings).settle(answered("Yes"), None, lambda: t)
+    assert said.text.startswith("Yes. The transcript says: “The other one is travel assistant.”")
+    assert "So now" not in said.text and [c.seconds for c in said.citations] == [1] and len(llm.prompts) == 1
+    llm = ScriptedLLM(["Answer: No", "Answer: Yes"])  # cited to what search does not find: refused, as before
+    said = Verdicts(llm, at_cosine(0.7), settings).settle(answered("Yes", hits=()), None, lambda: t)
+    assert said.abstained and len(llm.prompts) == 1
