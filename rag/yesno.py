@@ -277,7 +277,8 @@ class Verdicts:
         first_reply, first_ms = answer.trace.verdict_reply if answer.trace else "", answer.timings_ms.get("yes_no", 0.0)
         answer, said = self.checked(answer, [s.text for s in more])
         timings = {**answer.timings_ms, "yes_no": first_ms + answer.timings_ms["yes_no"]}
-        trace = replace(answer.trace, verdict_reply=f"{first_reply}\n{answer.trace.verdict_reply}") if answer.trace else None
+        replies = "\n".join(r for r in (first_reply, answer.trace.verdict_reply if answer.trace else "") if r)
+        trace = replace(answer.trace, verdict_reply=replies) if answer.trace else None
         answer = replace(answer, timings_ms=timings, trace=trace)
         support = max((c.support for c in answer.citations), default=0.0)
         return answer, (quoted(answer, own, more, support) if said == own else None)
