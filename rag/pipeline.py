@@ -339,22 +339,24 @@ class Pipeline:
         answer = self._finish(raw, Trace(strategy, tuple(hits), passages, ()), timings, base,
                               whole_question=whole_question, read_alone=neighbour)
         answer.timings_ms["verify"] = (time.perf_counter() - t_generated) * 1000
-        if answer.reason == KIND_REFUSAL:  # "What kind of company?" — "Gigascale.": asked once more, for the kind
+
+        def ask_again(added: str, timed_as: str) -> tuple[str, Answer]:
+            """The question asked once more of the same passages with `added` after it: the reply, verified."""
             t_again = time.perf_counter()
-            again = "".join(self.llm.generate(prompt(f"{asked} {KIND_ASK}"), cached_prefix=1)).strip()
+            again = "".join(self.llm.generate(prompt(f"{asked} {added}"), cached_prefix=1)).strip()
             retry = self._finish(again, Trace(strategy, tuple(hits), passages, (), first_reply=raw), timings, base,
                                  whole_question=whole_question, read_alone=neighbour)
-            retry.timings_ms["kind_ask"] = (time.perf_counter() - t_again) * 1000
+            retry.timings_ms[timed_as] = (time.perf_counter() - t_again) * 1000
+            return again, retry
+
+        if answer.reason == KIND_REFUSAL:  # "What kind of company?" — "Gigascale.": asked once more, for the kind
+            _, retry = ask_again(KIND_ASK, "kind_ask")
             answer = retry if not retry.abstained else answer
         if not answer.abstained and asked == question and not self._yes_no(question) \
                 and (relation := relation_asked(question)) and one_side(relation, answer.plain):
             # "How does generative AI relate to agentic AI?" — "Generative AI is related to generating new data …":
             # asked once more for the relation; the answer that names both is kept, else the reply stays on record
-            t_again = time.perf_counter()
-            again = "".join(self.llm.generate(prompt(f"{asked} {relation.ask}"), cached_prefix=1)).strip()
-            retry = self._finish(again, Trace(strategy, tuple(hits), passages, (), first_reply=raw), timings, base,
-                                 whole_question=whole_question, read_alone=neighbour)
-            retry.timings_ms["relation_ask"] = (time.perf_counter() - t_again) * 1000
+            again, retry = ask_again(relation.ask, "relation_ask")
             answer = retry if not retry.abstained and names_both(relation, retry.plain) \
                 else replace(answer, trace=replace(answer.trace, second_reply=again))
         if answer.reason == UNSUPPORTED and neighbour and focus.anchor is not None:

@@ -66,13 +66,19 @@ def relation_asked(question: str) -> Relation | None:
     return None
 
 
+def _named(relation: Relation, said: str) -> tuple[bool, bool]:
+    """Whether the answer names each of the two things (every content word of it; misheard endings count)."""
+    first, second = (word_share(content_words(side), said) == 1.0 for side in (relation.first, relation.second))
+    return first, second
+
+
 def names_both(relation: Relation, said: str) -> bool:
-    """Whether an answer names both things (every content word of each; misheard endings count).
+    """Whether an answer names both things.
 
     >>> names_both(Relation("generative AI", "agentic AI"), "Generative AI is a subcomponent of agentic AI systems.")
     True
     """
-    return all(word_share(content_words(side), said) == 1.0 for side in (relation.first, relation.second))
+    return all(_named(relation, said))
 
 
 def one_side(relation: Relation, said: str) -> str | None:
@@ -85,9 +91,7 @@ def one_side(relation: Relation, said: str) -> str | None:
     >>> one_side(r, "Generative AI is a subcomponent of agentic AI systems."), one_side(r, "It is part of it.")
     (None, None)
     """
-    named = [word_share(content_words(side), said) == 1.0 for side in (relation.first, relation.second)]
-    if named == [True, False]:
-        return relation.second
-    if named == [False, True]:
-        return relation.first
+    first, second = _named(relation, said)
+    if first != second:
+        return relation.second if first else relation.first
     return None
