@@ -5,16 +5,30 @@ One JSON object per line:
 and optionally `"follows": "<id>"` for a follow-up asked after that earlier question, and
 `"facts": ["55|fifty-five", ...]`: the key facts a right answer states (alternatives split by "|";
 see `rag.eval.metrics.fact_found`; "!x": x must not be stated, see `rag.eval.metrics.facts_right`).
+Each question belongs to a fixed half, "dev" or "check" (`half_of`), so every gold set reports both.
 """
 
 from __future__ import annotations
 
 import json
+import zlib
 from dataclasses import dataclass
 from pathlib import Path
 
 from rag.errors import EvalError
 from rag.timecode import parse_time
+
+HALVES = ("dev", "check")
+
+
+def half_of(id: str) -> str:
+    """The fixed half of a question without one of its own: "dev" when `zlib.crc32(id.encode()) % 2` is 0,
+    else "check". The rule depends on the id alone, so a question keeps its half as the set grows.
+
+    >>> half_of("q01"), half_of("q04")
+    ('dev', 'check')
+    """
+    return HALVES[zlib.crc32(id.encode("utf-8")) % 2]
 
 
 @dataclass(frozen=True)
@@ -30,6 +44,11 @@ class GoldItem:
     @property
     def seconds(self) -> tuple[float, ...]:
         return tuple(parse_time(t) for t in self.timestamps)
+
+    @property
+    def half(self) -> str:
+        """The question's half, "dev" or "check" (see `half_of`)."""
+        return half_of(self.id)
 
 
 def load_gold(path: str | Path) -> list[GoldItem]:

@@ -7,9 +7,13 @@ import string
 from collections import Counter
 from collections.abc import Sequence
 
-from rag.checks import QUOTE_LEAD
+from rag.timecode import parse_time
 
 TOLERANCE_S = 3.0  # a cited or retrieved moment within this many seconds of a gold moment counts
+# what opens the quote of the sentences an answer rests on ("No. The transcript says: “…”"); the answer
+# path's own constant may change, this is the evaluation's reading of it
+QUOTE_LEAD = re.compile(r"\bThe transcript says:")
+QUOTED = re.compile(r'“[^”]*(?:”|$)|"[^"]*"')  # a curly quote left open runs to the end
 
 
 def normalize_tokens(text: str) -> list[str]:
@@ -59,22 +63,44 @@ def fact_found(fact: str, answer: str) -> bool:
     return any(all(has(w) for w in _words(alt)) for alt in fact.split("|") if _words(alt))
 
 
+def own_words(answer: str) -> str:
+    """The answer without the transcript sentences it quotes: all after its quote lead, and every quote that
+    stands as a sentence of its own (at the start, or after ".", "!", "?", ":" or "…"). A quoted phrase inside
+    a sentence ("He calls them “smart humans”") is the answer's own wording; an answer that is nothing but a
+    quote states what it quotes.
+
+    >>> own_words("Google. The transcript says: “former CTO at Facebook”")
+    'Google.'
+    >>> own_words('No. "Meta buys servers." It builds its own.')
+    'No.  It builds its own.'
+    >>> own_words('As "this group of smart humans", he said.'), own_words('"Sitting at my desk."')
+    ('As "this group of smart humans", he said.', '"Sitting at my desk."')
+    """
+    own = QUOTE_LEAD.split(answer, maxsplit=1)[0]
+    opens_sentence = lambda m: re.search(r"(^|[.!?:…])\s*$", own[: m.start()]) is not None  # noqa: E731
+    kept = QUOTED.sub(lambda m: "" if opens_sentence(m) else m[0], own).strip()
+    return kept if _words(kept) else answer.strip()
+
+
 def facts_right(facts: Sequence[str], answer: str) -> bool | None:
     """Whether an answer states all the key facts of its question (None when the question has none). A fact
     written "!x" must not be stated: the option not taken, for a question that offers two ("Facebook or
-    Google?": "facebook", "!google"), since a wrong pick quoting the right sentence still holds the right word.
+    Google?": "facebook", "!google"). Only the answer's own words count (`own_words`): a wrong pick quoting the
+    right sentence holds the right word in its quote, and a quote may name the other option.
 
     >>> facts_right(["facebook", "!google"], "Facebook. The transcript says: “former CTO at Facebook”")
     True
     >>> facts_right(["facebook", "!google"], "Google. The transcript says: “former CTO at Facebook”")
     False
-    >>> facts_right(["fast", "!slow"], "Fast. The transcript says: “nothing is slow”")  # the quote is the evidence
+    >>> facts_right(["facebook"], "Google. The transcript says: “former CTO at Facebook”")  # the quote is evidence
+    False
+    >>> facts_right(["fast", "!slow"], "Fast. The transcript says: “nothing is slow”")
     True
     """
     if not facts:
         return None
-    own = answer.split(QUOTE_LEAD)[0]  # a quote may name the other option ("… nothing is slow")
-    return all(not fact_found(f[1:], own) if f.startswith("!") else fact_found(f, answer) for f in facts)
+    own = own_words(answer)
+    return all(not fact_found(f[1:], own) if f.startswith("!") else fact_found(f, own) for f in facts)
 
 
 def matches(moment: float, gold: Sequence[float], tolerance: float = TOLERANCE_S) -> bool:
@@ -133,3 +159,51 @@ def abstention_scores(rows: Sequence[tuple[bool, bool]]) -> dict:
         "false_abstention_rate": fp / answerable if answerable else None,
         "answered_pct": 100 * (answerable - fp) / answerable if answerable else None,
     }
+
+
+def score_point(row: dict) -> dict:
+    """Fill in the scores of an answerable question's row from what it keeps (its stated text, reference,
+    facts, gold moments and citations): the part of a row `rag.eval.tables.rescore` recomputes."""
+    if not row["answerable"] or "stated" not in row:
+        return row
+    gold_s = [parse_time(g) for g in row["gold"]]
+    cited = [c["seconds"] for c in row["citations"]]
+    row["token_f1"] = token_f1(row["stated"], row["reference"])
+    row["facts_right"] = facts_right(row["facts"], row["stated"])
+    row["cites_gold"] = any(matches(c, gold_s) for c in cited)
+    row["cited_gold_share"] = (sum(matches(c, gold_s) for c in cited) / len(cited)) if cited else None
+    return row
+
+
+def summarize(rows: Sequence[dict]) -> dict:
+    """Aggregate metrics over per-question rows of a point-gold set (see the README for each definition)."""
+    answerable = [r for r in rows if r["answerable"]]
+    answered = [r for r in answerable if not r["abstained"]]
+    all_cited = [c for r in answerable for c in r["citations"]]
+    gold_by_id = {r["id"]: r["gold"] for r in answerable}
+    cited_gold = sum(matches(c["seconds"], [parse_time(g) for g in gold_by_id[r["id"]]])
+                     for r in answerable for c in r["citations"])
+    sentences = sum(r["sentences"] for r in rows)
+    ttft = [r["ttft_ms"] for r in rows if r["ttft_ms"] is not None]
+    totals = [r["total_ms"] for r in rows if r["total_ms"] is not None]
+    model_marks = [r["model_marks_gold"] for r in answered if r.get("model_marks_gold") is not None]
+    summary = {
+        "questions": len(rows), "answerable": len(answerable), "unanswerable": len(rows) - len(answerable),
+        "recall@1": mean([r["recall@1"] for r in answerable]), "recall@3": mean([r["recall@3"] for r in answerable]),
+        "recall@5": mean([r["recall@5"] for r in answerable]), "mrr": mean([r["mrr"] for r in answerable]),
+        "facts_right": mean([float(r["facts_right"]) for r in answerable if r.get("facts_right") is not None]),
+        "token_f1": mean([r["token_f1"] for r in answerable]),
+        "similarity": mean([r["similarity"] for r in answerable]),
+        "token_f1_answered": mean([r["token_f1"] for r in answered]),
+        "citation_accuracy": mean([float(r["cites_gold"]) for r in answerable]),
+        "citation_accuracy_answered": mean([float(r["cites_gold"]) for r in answered]),
+        "citation_precision": cited_gold / len(all_cited) if all_cited else None,
+        "model_marker_accuracy": mean([float(x) for x in model_marks]),
+        "window_questions": sum("cited_in_window" in r for r in rows),
+        "cited_in_window": sum(bool(r.get("cited_in_window")) for r in rows),
+        "sentence_support": sum(r["supported_sentences"] for r in rows) / sentences if sentences else None,
+        "ttft_p50_ms": percentile(ttft, 0.5), "ttft_p95_ms": percentile(ttft, 0.95),
+        "total_p50_ms": percentile(totals, 0.5), "total_p95_ms": percentile(totals, 0.95),
+    }
+    summary.update(abstention_scores([(r["answerable"], r["abstained"]) for r in rows]))
+    return summary

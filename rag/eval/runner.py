@@ -4,12 +4,17 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from rag.eval.gold import GoldItem
-from rag.eval.metrics import (abstention_scores, chunk_has_gold, matches, mean, percentile, recall_at_k,
-                              reciprocal_rank, token_f1, facts_right)
-from rag.pipeline import Pipeline, search_query
+from rag.eval.metrics import chunk_has_gold, mean, recall_at_k, reciprocal_rank, score_point, summarize  # noqa: F401
 from rag.segments import segment_key
+
+# what a time, neighbour or speaker question's answer reads: the sentences it is about ("focus" in older traces)
+FOCUSED = frozenset({"focus", "window", "speaker", "after", "before"})
+
+if TYPE_CHECKING:  # the answer path is imported when a question is asked, not to read or score rows
+    from rag.pipeline import Pipeline
 
 
 @dataclass(frozen=True)
@@ -43,6 +48,8 @@ def retrieval_row(pipeline: Pipeline, item: GoldItem, searched: str, retrieval: 
 
 def evaluate_retrieval(pipeline: Pipeline, gold: Sequence[GoldItem], retrieval: str = "dense") -> dict:
     """Retrieval metrics alone over every answerable question (no answer model needed)."""
+    from rag.pipeline import search_query
+
     by_id = {g.id: g for g in gold}
     rows = []
     for item in gold:
@@ -53,19 +60,32 @@ def evaluate_retrieval(pipeline: Pipeline, gold: Sequence[GoldItem], retrieval: 
     return {key: mean([r[key] for r in rows]) for key in ("recall@1", "recall@3", "recall@5", "mrr")}
 
 
+def trace_field(answer, name: str, default=None):
+    """A field of an answer's trace, or `default` (the trace is the answer path's own and may change)."""
+    return getattr(getattr(answer, "trace", None), name, default)
+
+
+def citation_json(c) -> dict:
+    """A citation as a row keeps it."""
+    return {"timestamp": c.timestamp, "seconds": c.seconds, "source": c.source, "text": c.text}
+
+
 def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, progress: bool = True,
-             before=None, recorder=None) -> list[dict]:
+             before=None, recorder=None, after=None, desc: str | None = None) -> list[dict]:
     """Answer every gold question under `config` and score it; one row per question.
 
-    `before(item)`, when given, is called ahead of each question (a replayed run selects its reply).
-    `recorder` (a `rag.eval.replay.RecordingGenerator`, the pipeline's model): each row keeps the replies
-    the model gave for its question, in order ("replies"), for `--replay`.
+    `before(item)`, when given, is called ahead of each question (a replayed run selects its reply), and
+    `after(row)` with each row as it is made. `recorder` (a `rag.eval.replay.RecordingGenerator`, the
+    pipeline's model): each row keeps the replies the model gave for its question, in order ("replies"),
+    for `--replay`, and how many times it was called ("calls"). `desc` names the progress bar.
     """
     from tqdm import tqdm
 
+    from rag.pipeline import search_query
+
     answers: dict[str, object] = {}
     rows = []
-    for item in tqdm(gold, desc=config.name, unit="q", disable=not progress):
+    for item in tqdm(gold, desc=desc or config.name, unit="q", disable=not progress):
         history = []
         if item.follows and item.follows in answers and not answers[item.follows].abstained:
             prev = answers[item.follows]
@@ -73,84 +93,53 @@ def evaluate(pipeline: Pipeline, gold: Sequence[GoldItem], config: EvalConfig, p
         searched = search_query(item.question, history)
         if before is not None:
             before(item)
+        calls = recorder.calls if recorder is not None else 0
         answer = pipeline.ask(item.question, history, id=item.id, top_k=config.k, retrieval=config.retrieval,
                               context=config.context)
         answers[item.id] = answer
-        gold_s = item.seconds
-        cited = [c.seconds for c in answer.citations]
-        row = {
-            "id": item.id, "question": item.question, "answerable": item.answerable, "follows": item.follows,
-            "reference": item.answer, "gold": list(item.timestamps), "answer": answer.text, "raw": answer.raw,
-            "abstained": answer.abstained, "reason": answer.reason, "searched": searched,
-            "context": answer.trace.context if answer.trace else None,
-            "first_reply": answer.trace.first_reply if answer.trace else "",
-            "second_reply": answer.trace.second_reply if answer.trace else "",
-            "verdict_reply": answer.trace.verdict_reply if answer.trace else "",
-            "citations": [c.to_json() for c in answer.citations],
-            "ttft_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms.get("total"),
-        }
+        row = answer_row(pipeline, item, answer, searched, config)
         if recorder is not None:
             row["replies"] = recorder.take()
-        if answer.trace and answer.trace.context == "focus":  # a time, neighbour or speaker question
-            window = {seg.key for p in answer.trace.passages for seg in p}
-            row["cited_in_window"] = bool(answer.citations) and all(
-                segment_key(c.source, c.seconds, c.text) in window for c in answer.citations)
-        sentences = answer.sentences if not answer.abstained else ()
-        row["supported_sentences"] = sum(s.supported for s in sentences)
-        row["sentences"] = len(sentences)
-        if item.answerable:
-            row.update(retrieval_row(pipeline, item, searched, config.retrieval,
-                                     answer.trace.hits if answer.trace else None))
-            # what the answer states and cites (not "The transcript doesn't answer …" of a two-part question)
-            text = "" if answer.abstained else " ".join(s.text for s in answer.sentences if s.supported and s.citations)
-            row["token_f1"] = token_f1(text, item.answer)
-            row["facts"] = list(item.facts)
-            row["facts_right"] = facts_right(item.facts, text)
-            if answer.abstained:
-                row["similarity"] = 0.0
-            else:
-                vectors = pipeline.embedder.encode([text, item.answer])
-                row["similarity"] = float(vectors[0] @ vectors[1])
-            row["cites_gold"] = any(matches(c, gold_s) for c in cited)
-            row["cited_gold_share"] = (sum(matches(c, gold_s) for c in cited) / len(cited)) if cited else None
-            # How well the model cited on its own, before verification re-attributed anything.
-            own = [s.start for s in answer.trace.model_cited()] if answer.trace else []
-            row["model_marks_gold"] = chunk_has_gold(own, gold_s) if not answer.abstained else None
+            row["calls"] = recorder.calls - calls
         rows.append(row)
+        if after is not None:
+            after(row)
     return rows
 
 
-def summarize(rows: Sequence[dict]) -> dict:
-    """Aggregate metrics over per-question rows (see the README for each definition)."""
-    answerable = [r for r in rows if r["answerable"]]
-    answered = [r for r in answerable if not r["abstained"]]
-    all_cited = [c for r in answerable for c in r["citations"]]
-    gold_by_id = {r["id"]: r["gold"] for r in answerable}
-    from rag.timecode import parse_time
-
-    cited_gold = sum(matches(c["seconds"], [parse_time(g) for g in gold_by_id[r["id"]]])
-                     for r in answerable for c in r["citations"])
-    sentences = sum(r["sentences"] for r in rows)
-    ttft = [r["ttft_ms"] for r in rows if r["ttft_ms"] is not None]
-    totals = [r["total_ms"] for r in rows if r["total_ms"] is not None]
-    model_marks = [r["model_marks_gold"] for r in answered if r.get("model_marks_gold") is not None]
-    summary = {
-        "questions": len(rows), "answerable": len(answerable), "unanswerable": len(rows) - len(answerable),
-        "recall@1": mean([r["recall@1"] for r in answerable]), "recall@3": mean([r["recall@3"] for r in answerable]),
-        "recall@5": mean([r["recall@5"] for r in answerable]), "mrr": mean([r["mrr"] for r in answerable]),
-        "facts_right": mean([float(r["facts_right"]) for r in answerable if r.get("facts_right") is not None]),
-        "token_f1": mean([r["token_f1"] for r in answerable]),
-        "similarity": mean([r["similarity"] for r in answerable]),
-        "token_f1_answered": mean([r["token_f1"] for r in answered]),
-        "citation_accuracy": mean([float(r["cites_gold"]) for r in answerable]),
-        "citation_accuracy_answered": mean([float(r["cites_gold"]) for r in answered]),
-        "citation_precision": cited_gold / len(all_cited) if all_cited else None,
-        "model_marker_accuracy": mean([float(x) for x in model_marks]),
-        "window_questions": sum("cited_in_window" in r for r in rows),
-        "cited_in_window": sum(bool(r.get("cited_in_window")) for r in rows),
-        "sentence_support": sum(r["supported_sentences"] for r in rows) / sentences if sentences else None,
-        "ttft_p50_ms": percentile(ttft, 0.5), "ttft_p95_ms": percentile(ttft, 0.95),
-        "total_p50_ms": percentile(totals, 0.5), "total_p95_ms": percentile(totals, 0.95),
+def answer_row(pipeline: Pipeline, item: GoldItem, answer, searched: str, config: EvalConfig) -> dict:
+    """One question's row: the answer as given, what it is scored on, and its scores (`score_point`)."""
+    row = {
+        "id": item.id, "half": item.half, "question": item.question, "answerable": item.answerable,
+        "follows": item.follows, "reference": item.answer, "gold": list(item.timestamps), "answer": answer.text,
+        "raw": answer.raw, "abstained": answer.abstained, "reason": answer.reason, "searched": searched,
+        "context": trace_field(answer, "context"), "first_reply": trace_field(answer, "first_reply", ""),
+        "second_reply": trace_field(answer, "second_reply", ""),
+        "verdict_reply": trace_field(answer, "verdict_reply", ""),
+        "findings": list(trace_field(answer, "findings", ())),  # what the answer checks found
+        "citations": [citation_json(c) for c in answer.citations],
+        "ttft_ms": answer.timings_ms.get("first_token"), "total_ms": answer.timings_ms.get("total"),
     }
-    summary.update(abstention_scores([(r["answerable"], r["abstained"]) for r in rows]))
-    return summary
+    if row["context"] in FOCUSED:  # a time, neighbour or speaker question
+        window = {seg.key for p in trace_field(answer, "passages", ()) for seg in p}
+        row["cited_in_window"] = bool(answer.citations) and all(
+            segment_key(c.source, c.seconds, c.text) in window for c in answer.citations)
+    sentences = answer.sentences if not answer.abstained else ()
+    row["supported_sentences"] = sum(s.supported for s in sentences)
+    row["sentences"] = len(sentences)
+    if item.answerable:
+        row.update(retrieval_row(pipeline, item, searched, config.retrieval, trace_field(answer, "hits")))
+        # what the answer states and cites (not "The transcript doesn't answer …" of a two-part question)
+        row["stated"] = "" if answer.abstained else " ".join(
+            s.text for s in answer.sentences if s.supported and s.citations)
+        row["facts"] = list(item.facts)
+        if answer.abstained:
+            row["similarity"] = 0.0
+        else:
+            vectors = pipeline.embedder.encode([row["stated"], item.answer])
+            row["similarity"] = float(vectors[0] @ vectors[1])
+        # How well the model cited on its own, before verification re-attributed anything.
+        model_cited = trace_field(answer, "model_cited")
+        own = [s.start for s in model_cited()] if callable(model_cited) else []
+        row["model_marks_gold"] = chunk_has_gold(own, item.seconds) if not answer.abstained else None
+    return score_point(row)
