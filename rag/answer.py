@@ -18,9 +18,11 @@ class Citation:
     text: str
     line: int = 0
     support: float = 0.0
+    speaker: str | None = None
 
     def to_json(self) -> dict:
-        return {"timestamp": self.timestamp, "seconds": self.seconds, "source": self.source, "text": self.text}
+        return {"timestamp": self.timestamp, "seconds": self.seconds, "source": self.source, "text": self.text,
+                "speaker": self.speaker}
 
 
 @dataclass(frozen=True)
@@ -42,31 +44,50 @@ def plain_text(answer: dict) -> str:
 
 
 @dataclass(frozen=True)
+class Attempt:
+    """One model call made for a question, as the trace records it.
+
+    Attributes:
+        look: what was read: "whole" (every sentence numbered), "retrieve" (the top passages), "spread" (the
+            passages of every relevant moment, in order), "window", "speaker", "after" or "before" (the sentences
+            a time, speaker or neighbour question is about).
+        reply: the model's reply as it came.
+        outcome: "answered", or why this reply was not the answer.
+        ms: how long the call and its checks took.
+    """
+
+    look: str
+    reply: str
+    outcome: str
+    ms: float = 0.0
+
+
+@dataclass(frozen=True)
 class Trace:
     """What the pipeline computed on the way to an answer, for the evaluation and the UI to read.
 
     Attributes:
-        context: "whole" (every sentence numbered), "retrieve" (top-k passages), "focus" (the sentences a
-            time, neighbour or speaker question is about), "section" (the transcript's own list of its main
-            points, for a question about them: see `rag.focus.own_points`), "asked" (a question the transcript
-            asks itself and what follows it: see `rag.asked.own_question`) or "none" (the model was not asked).
+        context: what the kept attempt read (see `Attempt.look`), or "none" when the model was not asked.
+        plan: the question as read (`rag.plan.Plan`).
         hits: the retrieved passages, best first.
-        passages: what the model was shown, by number: `passages[n - 1]` is what `[n]` refers to.
-        drafts: the model's answer sentences as parsed, with the numbers it cited itself.
-        first_reply: on a second look (caption text), the whole-transcript reply that verification refused.
-        second_reply: on a second look whose answer was refused too, its reply (the refusal shown is the
-            first one's).
-        verdict_reply: on a yes/no question, the model's reply when asked whether the cited sentences say
-            yes or no (see `rag.checks.settle_yes_no`).
+        passages: what the kept attempt showed the model, by number: `passages[n - 1]` is what `[n]` refers to.
+        drafts: the kept reply's sentences as parsed, with the numbers the model cited itself.
+        attempts: every model call, in order (at most the plan's budget).
+        findings: what the answer checks (`rag.checks`) found, as "check: what" lines.
     """
 
     context: str
+    plan: object = None
     hits: tuple = ()
     passages: tuple = ()
     drafts: tuple = ()
-    first_reply: str = ""
-    second_reply: str = ""
-    verdict_reply: str = ""
+    attempts: tuple[Attempt, ...] = ()
+    findings: tuple[str, ...] = ()
+
+    @property
+    def first_reply(self) -> str:
+        """The first model reply, when a later one was kept."""
+        return self.attempts[0].reply if len(self.attempts) > 1 else ""
 
     def model_cited(self) -> tuple:
         """The sentences the model's own markers pointed at, before verification."""

@@ -15,37 +15,25 @@ from rag.segments import Segment, Transcript
 NO_ANSWER = "NOT IN TRANSCRIPT"
 
 SYSTEM = (
-    "Answer the question using only the numbered transcript passages. "
-    "Give a direct, short answer in one or two sentences in your own words; do not copy whole passages. "
-    "After each sentence, write the number of the passage it comes from in square brackets, like [2]. "
-    f"If the passages do not state the answer to this exact question, reply only: {NO_ANSWER}"
+    "Answer the question using only the numbered transcript passages, briefly and in your own words; do not copy "
+    "whole passages. After each sentence, write the number of the passage it comes from in square brackets, like "
+    f"[2]. If the passages do not state the answer to this exact question, reply only: {NO_ANSWER}"
 )
 
 
-# an overview is asked for at most this many main points (and the answer keeps at most this many sentences)
-OVERVIEW_POINTS = 3
-_POINTS = "one two three four five".split()[OVERVIEW_POINTS - 1]
-# a time question that asks what a part of the transcript says (see `rag.focus.asks_overview`) gets this added
-OVERVIEW_ASK = f"Give the main points, one short sentence each, at most {_POINTS}."
-# ... when the part is long enough to be shown as that many numbered passages, in order
-OVERVIEW_PARTS_ASK = "For each numbered passage, in order, say in one short sentence what the speaker says there, beginning with \"The speaker\"."
-# "What kind of company did he found?" answered with a name only is asked once more with this added
-KIND_ASK = "Answer with the kind, not a name."
-# "How does X relate to Y?" answered about X alone is asked once more with this added ("… differ?": DIFFER_ASK)
-RELATION_ASK = "Say how the two are related."
-DIFFER_ASK = "Say how the two differ."
-# "what is this about?", "summarize the talk": asked of the whole transcript as
-SUMMARY_QUESTION = f"What are the main points of the transcript? Give at most {_POINTS}, one short sentence each."
-# a question about what comes right before or after something is asked this of the sentences next to it
-NEIGHBOUR_QUESTION = "What does this part of the transcript say? Answer briefly."
-
-
 def passage_text(sentences: Sequence[Segment]) -> str:
-    """A passage as the model reads it: sentences joined, a heading ending in ":", speakers named."""
+    """A passage as the model reads it: sentences joined, a heading ending in ":", a speaker named where a turn
+    starts (not before each of its sentences).
+
+    >>> passage_text([Segment("t", 0, "Hi."), Segment("t", 1, "Yes.", speaker="Al"), Segment("t", 2, "No.", speaker="Al")])
+    'Hi. Al: Yes. No.'
+    """
     parts = []
+    speaker = None
     for s in sentences:
         text = s.text + ":" if s.is_heading else s.text
-        parts.append(f"{s.speaker}: {text}" if s.speaker and not s.is_heading else text)
+        parts.append(f"{s.speaker}: {text}" if s.speaker and not s.is_heading and s.speaker != speaker else text)
+        speaker = s.speaker
     return " ".join(parts)
 
 
@@ -85,10 +73,9 @@ def build_messages(question: str, passages: Sequence[Sequence[Segment]],
 
 
 WHOLE_SYSTEM = (
-    "You answer questions about the transcript below; its sentences are numbered. "
-    "Answer only from the transcript, briefly and in your own words: one sentence, or two if the question "
-    "asks for two things. End each sentence with the number of the transcript sentence it comes from in "
-    "square brackets, like [12]. "
+    "You answer questions about the transcript below; its sentences are numbered. Answer only from the "
+    "transcript, briefly and in your own words. End each sentence with the number of the transcript sentence it "
+    "comes from in square brackets, like [12]. "
     f"If the transcript does not state the answer to this exact question, reply only: {NO_ANSWER}"
 )
 
@@ -118,18 +105,6 @@ def number_sentences(transcripts: Sequence[Transcript]) -> tuple[str, list[Segme
     return "\n".join(lines), numbered
 
 
-def as_asked(question: str, yes_no: bool) -> str:
-    """The question as the model reading the whole transcript is asked it: a yes/no question as "what does
-    the transcript say about this", since a small model told to answer only what the transcript states
-    refuses a yes/no question whose sentence never says "yes" or "no" (its Yes or No is settled afterwards
-    from the cited sentences).
-
-    >>> as_asked("Did Meta keep buying servers?", True)
-    'What does the transcript say about this: Did Meta keep buying servers?'
-    """
-    return f"What does the transcript say about this: {question}" if yes_no else question
-
-
 def whole_messages(question: str, numbered_text: str, history: Sequence[tuple[str, str]] = ()) -> list[dict]:
     """Chat messages with the whole numbered transcript first (a stable, cacheable prefix), the question last.
 
@@ -138,20 +113,3 @@ def whole_messages(question: str, numbered_text: str, history: Sequence[tuple[st
     """
     return [{"role": "system", "content": f"{WHOLE_SYSTEM}\n\nTranscript:\n{numbered_text}"}, *_turns(history),
             {"role": "user", "content": f"Question: {question}"}]
-
-
-YES_NO_SYSTEM = (
-    "You check yes/no questions against sentences. First restate in a few words what the sentences say on the "
-    "question's point. Then end with exactly 'Answer: Yes' or 'Answer: No' (No when the sentences say something "
-    "different from the question)."
-)
-
-
-def yes_no_messages(question: str, evidence: Sequence[str]) -> list[dict]:
-    """Chat messages asking whether the sentences an answer cites say yes or no to the question.
-
-    The model sees those sentences alone, not the transcript, so its verdict is theirs.
-    """
-    sentences = "\n".join(evidence)
-    return [{"role": "system", "content": YES_NO_SYSTEM},
-            {"role": "user", "content": f"Sentences:\n{sentences}\n\nQuestion: {question}"}]

@@ -98,22 +98,14 @@ class Settings:
     # caption and speech-recognition text (SRT, WebVTT, caption/Whisper JSON) is noisy and fragmentary:
     # the same check scores a right answer lower there (measured on seeds/qa-captions.jsonl)
     caption_support_threshold: float = 0.48
-    # ask once more from fewer sentences after a refusal: on caption text when verification refuses the
-    # whole-transcript answer (the top-k passages), and when the model finds nothing in a time window (its 5
-    # sentences closest to the question); see Pipeline._second_look
-    second_look: bool = True
-    # a question the transcript asks itself ("You may have this question: what is …?") is asked of what follows
-    # it first; see rag.asked.own_question
-    own_questions: bool = True
-    # a yes/no question's answer opens with the Yes or No that its cited sentences give (asked of the model
-    # with those sentences alone)
-    yes_no_check: bool = True
-    # a yes/no question the model finds no answer to gets the verdict of the one closest sentence, quoted, when
-    # that sentence is this close to it (cosine) and holds this share of its content words, or when it holds
-    # every one of them and is this close (a long sentence: "… it's really hard to beat Nvidia with a …")
-    yes_no_min_cosine: float = 0.62
-    yes_no_min_words: float = 0.6
-    yes_no_every_word_cosine: float = 0.5
+    # the answer path's budget: at most this many model calls for one question, and no new call once this many
+    # seconds have passed (see rag.pipeline)
+    max_calls: int = 3
+    answer_seconds: float = 60.0
+    # a summary, decision, opinion or reason reads this many passages spread across the transcript
+    spread_k: int = 8
+    # answer checks switched off by name (rag.checks.REGISTRY, or "support", "floor"): for ablations
+    checks_off: tuple[str, ...] = ()
     history_turns: int = 2
 
     def __post_init__(self) -> None:
@@ -180,9 +172,16 @@ class Settings:
             raise SettingsError(f"concurrency must be 0 (automatic) or more, got {self.concurrency}")
         if self.context_tokens < 512 or self.whole_max_tokens < 0:
             raise SettingsError("context_tokens must be at least 512 and whole_max_tokens at least 0")
+        if self.max_calls < 1 or self.spread_k < 1 or self.answer_seconds <= 0:
+            raise SettingsError("max_calls and spread_k must be at least 1 and answer_seconds more than 0")
+        from rag.checks import active
+
+        try:
+            active(self.checks_off)
+        except ValueError as exc:
+            raise SettingsError(str(exc)) from None
         for name in ("min_retrieval_score", "min_whole_score", "min_evidence_score", "support_threshold",
-                     "caption_support_threshold", "yes_no_min_cosine", "yes_no_min_words",
-                     "yes_no_every_word_cosine"):
+                     "caption_support_threshold"):
             if not -1.0 <= getattr(self, name) <= 1.0:
                 raise SettingsError(f"{name} is a similarity between -1 and 1, got {getattr(self, name)}")
 

@@ -70,13 +70,14 @@ def test_batch_json_with_the_real_models(tmp_path):
 
 def test_a_replayed_run_can_be_replayed_again(tmp_path, capsys):
     """`eval --replay` writes every reply it fed into its own report: replaying that report gives the same
-    answers, a two-part question included."""
+    answers, a question that took two calls included (the first look refused, the second answered)."""
     qa = tmp_path / "qa.jsonl"
     qa.write_text(json.dumps({"id": "q29", "question": "Who is Mike Schreer, and what does his current firm back?",
                               "answer": "A former Facebook CTO; Gigascale backs climate technology.",
                               "timestamps": ["00:00:31", "00:00:35"], "answerable": True,
                               "facts": ["facebook", "climate"]}) + "\n")
-    replies = ["Mike Schreer is the former CTO of Facebook.",
+    replies = ["NOT IN TRANSCRIPT",
+               "Mike Schreer is the former CTO of Facebook. "
                "His current firm invests in companies using technology to combat climate change."]
     saved = tmp_path / "saved.json"
     saved.write_text(json.dumps({"meta": {"model": "m"}, "results": {"whole": {"rows": [{"id": "q29",

@@ -37,20 +37,19 @@ def test_unanswerable_questions_abstain(pipeline, question):
     ("Did Meta keep buying off-the-shelf servers?", "No", "00:21:20"),  # asked plainly, the model finds no answer
     ("Did he start working in AI in 2015?", "No", "00:13:37"),  # the model never answers; the closest sentence does
 ])
-def test_yes_no_answers_open_with_the_verdict_of_their_cited_sentence(pipeline, question, verdict, moment):
+def test_yes_no_answers_open_with_the_right_verdict_and_cite_its_moment(pipeline, question, verdict, moment):
     a = pipeline.ask(question)
     assert not a.abstained, a.to_json()
-    assert a.text.startswith(verdict) and a.trace.verdict_reply, (a.text, a.trace.verdict_reply)
+    assert a.text.startswith(verdict), (a.text, [(t.look, t.reply) for t in a.trace.attempts])
     assert moment in [c.timestamp for c in a.citations], a.to_json()
 
 
-def test_the_highlights_are_the_transcripts_own_takeaways(pipeline):
-    """Asked of the whole transcript, the model gave the summary's opening points; the list is its takeaways."""
+def test_the_highlights_are_an_overview_of_the_whole_transcript(pipeline):
+    """A question about the whole recording reads all of it and cites several moments, each shown once."""
     a = pipeline.ask("What are the highlights?")
-    assert not a.abstained and a.trace.context == "section", a.to_json()
-    labels = ("Embrace higher abstraction:", "Focus on system design:", "Strategic supply chain management:",
-              "Prioritize problem-solving:", "Adapt to rapid change:")
-    assert len(a.citations) >= 2 and all(c.text.startswith(labels) for c in a.citations), a.to_json()
+    assert not a.abstained, a.to_json()
+    assert a.trace.plan.scope == "whole" and a.trace.context == "whole"
+    assert len({c.timestamp for c in a.citations}) >= 2, a.to_json()
 
 
 def test_streaming_matches_the_final_answer(pipeline):
@@ -76,17 +75,3 @@ def test_library_round_trip_cites_the_right_source_and_minute(tmp_path, settings
     assert not a.abstained, a.to_json()
     assert "cold email" in a.text.lower() and "mcp" in a.text.lower(), a.text
     assert any(c.source == "Agentic AI explained" and 12 * 60 <= c.seconds < 13 * 60 for c in a.citations), a.to_json()
-
-
-def test_the_yes_no_check_agrees_with_hand_labelled_verdicts(llm):
-    """28 yes/no questions, each with the transcript sentence that settles it (both transcripts); measured 23."""
-    import json
-
-    from rag.yesno import yes_no_verdict
-    from tests.conftest import ROOT
-
-    cases = [json.loads(line) for line in (ROOT / "tests" / "data" / "yes-no-verdicts.jsonl").read_text("utf-8").splitlines()]
-    wrong = [(c["question"], c["verdict"]) for c in cases
-             if yes_no_verdict(llm, c["question"], [c["evidence"]])[1] != c["verdict"]]
-    assert sum(c["verdict"] == "no" for c in cases) >= 12  # both answers well represented
-    assert len(wrong) <= 6, wrong

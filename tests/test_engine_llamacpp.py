@@ -1,6 +1,7 @@
 """The llama.cpp engine on the packaged model: a reply depends on its prompt alone, not on what came before."""
 
-from rag.prompt import whole_messages, yes_no_messages
+from rag.prompt import build_messages, whole_messages
+from rag.segments import Segment
 
 QUESTION = "What kind of company did the former Facebook CTO go on to found?"
 
@@ -32,8 +33,8 @@ def test_a_whole_transcript_answer_does_not_depend_on_the_question_before(llm, p
 
 
 def test_an_uncached_prompt_is_evaluated_whole_after_a_similar_one(llm, monkeypatch):
-    first = yes_no_messages("Is the sky blue?", ["The sky is blue today."])
-    second = yes_no_messages("Is the grass green?", ["The grass is green."])
+    first = build_messages("Is the sky blue?", [(Segment("t", 1.0, "The sky is blue today."),)])
+    second = build_messages("Is the grass green?", [(Segment("t", 1.0, "The grass is green."),)])
     "".join(llm.generate(first))
     counts = _counting_evals(llm, monkeypatch)
     "".join(llm.generate(second))
@@ -43,13 +44,15 @@ def test_an_uncached_prompt_is_evaluated_whole_after_a_similar_one(llm, monkeypa
 
 def test_a_short_cached_prefix_is_kept_in_memory_and_answers_as_if_evaluated_alone(llm, pipeline, monkeypatch):
     text, _ = pipeline.numbered(None)
-    check = yes_no_messages("Did Meta open-source Llama?", ["Meta open-sourced PyTorch and Llama."])
-    tokens, n_prefix = llm.prompt_tokens(check, cached_prefix=1)
+    # a passages prompt (the retrieve look's): its short instructions are the cached prefix
+    prompt = build_messages("Did Meta open-source Llama?",
+                            [(Segment("t", 1.0, "Meta open-sourced PyTorch and Llama."),)])
+    tokens, n_prefix = llm.prompt_tokens(prompt, cached_prefix=1)
     assert 0 < n_prefix < len(tokens)
-    llm._short_states.clear()  # the check's instructions evaluated afresh
-    fresh = "".join(llm.generate(check, cached_prefix=1))
+    llm._short_states.clear()  # the instructions evaluated afresh
+    fresh = "".join(llm.generate(prompt, cached_prefix=1))
     "".join(llm.generate(whole_messages(QUESTION, text), cached_prefix=1))  # the transcript in the context now
     counts = _counting_evals(llm, monkeypatch)
-    restored = "".join(llm.generate(check, cached_prefix=1))
+    restored = "".join(llm.generate(prompt, cached_prefix=1))
     assert counts[0] == len(tokens) - n_prefix  # the instructions came back from memory
     assert restored == fresh

@@ -6,7 +6,8 @@ import pytest
 
 from rag.errors import EvalError
 from rag.eval.gold import load_gold
-from rag.eval.metrics import abstention_scores, fact_found, facts_right, percentile, reciprocal_rank, recall_at_k, token_f1
+from rag.eval.metrics import (abstention_scores, fact_found, facts_right, own_words, percentile, reciprocal_rank,
+                              recall_at_k, token_f1)
 from rag.eval.report import write_reports
 from rag.eval.runner import EvalConfig, evaluate, evaluate_retrieval, summarize
 from rag.formats import load_transcript
@@ -85,6 +86,24 @@ def test_metric_known_answers():
     assert scores["false_abstention_rate"] == pytest.approx(1 / 3) and scores["answered_pct"] == pytest.approx(200 / 3)
 
 
+@pytest.mark.parametrize("answer, right", [
+    ("Facebook. The transcript says: “former CTO at Facebook”", True),
+    ("Google. The transcript says: “former CTO at Facebook”", False),  # a wrong pick quoting the right sentence
+    ("Google. “He was the former CTO at Facebook.”", False),  # a quoted sentence without the lead
+    ('Google. "He was the former CTO at Facebook."', False),  # straight quotes
+    ("He was CTO at “Facebook”, for nine years.", True),  # a quoted word inside the answer's own sentence
+    ("“He was the former CTO at Facebook.”", True),  # nothing but a quote: it states what it quotes
+])
+def test_words_in_a_quoted_transcript_sentence_do_not_state_a_fact(answer, right):
+    assert facts_right(["facebook"], answer) is right
+
+
+def test_own_words_drop_the_quote_lead_and_what_follows():
+    assert own_words("No. The transcript says: “Meta designs its own servers.” … “It stopped.”") == "No."
+    assert own_words("“Open quote runs on") == "“Open quote runs on"  # only a quote: kept
+    assert own_words("Yes. “Open quote runs on") == "Yes."
+
+
 def test_reports_are_written_and_escaped(tmp_path):
     row = {"id": "q1", "question": "<b>q</b>?", "answerable": True, "follows": None, "reference": "r",
            "gold": ["00:00:35"], "answer": "<script>x</script>", "abstained": False, "reason": "", "searched": "q",
@@ -157,23 +176,25 @@ def test_a_saved_run_is_replayed_through_todays_verification(tmp_path, settings,
         load_run(tmp_path / "bad.json")
 
 
-def test_facts_count_only_what_the_answer_shows_and_a_yes_no_verdict_is_replayed(tmp_path, settings, embedder,
-                                                                                 seed_index, gold):
-    from rag.eval.replay import ReplayGenerator
+def test_facts_count_only_what_the_answer_shows_and_a_yes_no_answer_takes_one_call(tmp_path, settings, embedder,
+                                                                                  seed_index, gold):
+    from rag.eval.replay import RecordingGenerator, ReplayGenerator
     from rag.pipeline import Pipeline
 
     items = [g for g in gold if g.id in {"q35", "q46"}]
     replies = {"q35": ["AI is to coding the way JavaScript is to C. "
                        "Its abstraction is like the layers of a lasagna recipe from a Martian cookbook."],
-               "q46": ["Yes, developer tooling is moving up the stack.", "It moves up, not down. Answer: No"]}
+               "q46": ["No, developer tooling is moving up the stack."]}
     replay = ReplayGenerator(replies, "m")
-    pipeline = Pipeline(settings, embedder=embedder, llm=replay, index=seed_index)
+    recorder = RecordingGenerator(replay)
+    pipeline = Pipeline(settings, embedder=embedder, llm=recorder, index=seed_index)
     out = {r["id"]: r for r in evaluate(pipeline, items, EvalConfig("hybrid", 5, "whole"), progress=False,
-                                         before=lambda item: replay.select(item.id))}
+                                         before=lambda item: replay.select(item.id), recorder=recorder)}
     assert out["q35"]["supported_sentences"] == 1 and "abstraction" not in out["q35"]["answer"]
     assert out["q35"]["facts_right"] is False  # "abstraction" is only in the sentence the transcript does not support
-    assert out["q46"]["answer"].startswith("No.") and out["q46"]["facts_right"]
-    assert out["q46"]["verdict_reply"] == replies["q46"][1]
+    assert out["q46"]["answer"].startswith("No,") and out["q46"]["facts_right"]
+    assert out["q46"]["calls"] == 1 and out["q46"]["replies"] == replies["q46"]  # no verdict call after the answer
+    assert "00:19:17" in [c["timestamp"] for c in out["q46"]["citations"]]
 
 
 def test_a_saved_run_replays_every_model_call_in_the_order_it_was_made(tmp_path):
@@ -188,21 +209,25 @@ def test_a_saved_run_replays_every_model_call_in_the_order_it_was_made(tmp_path)
                        "b": ["NOT IN TRANSCRIPT", "NOT IN TRANSCRIPT either", "Answer: Yes"], "c": ["plain"]}
 
 
-def test_a_recorded_run_replays_a_two_part_question_call_by_call(tmp_path, settings, embedder, seed_index, gold):
+def test_a_recorded_run_replays_every_call_a_question_took(tmp_path, settings, embedder, seed_index, gold):
     from rag.eval.replay import RecordingGenerator, ReplayGenerator, load_run
     from rag.pipeline import Pipeline
     from tests.conftest import ScriptedLLM
 
-    replies = ["Mike Schreer is the former CTO of Facebook and founded the venture capital firm Gigascale.",
+    # the whole transcript is refused, the passages search finds are answered: two calls, both recorded
+    replies = ["NOT IN TRANSCRIPT",
+               "Mike Schreer is the former CTO of Facebook and founded the venture capital firm Gigascale. "
                "His current firm invests in companies using technology to combat climate change."]
     recorder = RecordingGenerator(ScriptedLLM(replies))
     items = [g for g in gold if g.id == "q29"]
     pipeline = Pipeline(settings, embedder=embedder, llm=recorder, index=seed_index)
     rows = evaluate(pipeline, items, EvalConfig("hybrid", 5, "whole"), progress=False, recorder=recorder)
-    assert rows[0]["replies"] == replies and rows[0]["facts_right"]
+    assert rows[0]["replies"] == replies and rows[0]["calls"] == 2 and rows[0]["facts_right"], rows[0]
+    assert rows[0]["context"] == "retrieve" and rows[0]["first_reply"] == "NOT IN TRANSCRIPT"
     saved = tmp_path / "report.json"
     saved.write_text(json.dumps({"meta": {"model": "m"}, "results": {"whole": {"rows": rows}}}))
     _, _, loaded = load_run(saved)
+    assert loaded == {"q29": replies}
     replay = ReplayGenerator(loaded, "m")
     again = evaluate(Pipeline(settings, embedder=embedder, llm=replay, index=seed_index), items,
                      EvalConfig("hybrid", 5, "whole"), progress=False, before=lambda item: replay.select(item.id))

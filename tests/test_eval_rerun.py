@@ -62,7 +62,7 @@ def replay(project, recorded_dir, out, **options):  # noqa: F811
 
 def test_a_replay_gives_the_recorded_answers_with_no_model(project, recorded):  # noqa: F811
     folder, live_rows = recorded
-    assert [r["calls"] for r in live_rows["talk"]] == [2, 2, 2]  # q01 took a second look
+    assert max(r["calls"] for r in live_rows["talk"]) == 2  # a question took a second look
     run = replay(project, folder, "again")
     for name, rows in live_rows.items():
         again = read_rows(project / "again" / f"{name}.jsonl")
