@@ -46,6 +46,7 @@ class Checked:
     citations: tuple[Citation, ...]
     encode: Encode
     min_evidence: float
+    subject: frozenset[str] = frozenset()
 
 
 class Check:
@@ -161,6 +162,36 @@ class Relevance(Check):
         return [Finding(self.name, None, f"the closest cited sentence is {best:.2f} from the question")]
 
 
+class Subject(Check):
+    """An answer that never names what the question is about, in its own words or in the sentences it cites,
+    answers something else: refused ("vaping" asked, a sentence on "the current generation" cited)."""
+
+    name, doc = "subject", "an answer that never speaks of the question's subject"
+
+    def findings(self, answer: Checked) -> list[Finding]:
+        said = " ".join([s.text for s in answer.sentences if s.supported]
+                        + [c.text for s in answer.sentences if s.supported for c in (answer.citations[i] for i in s.citations)])
+        if not answer.subject or not said or word_share(set(answer.subject), said) > 0:
+            return []
+        return [Finding(self.name, None, f"neither it nor its sentences say {', '.join(sorted(answer.subject))}")]
+
+
+# the words that frame a question rather than name its subject
+FRAME_WORDS = frozenset(content_words("group team meeting committee discuss discussed discussion think thought say said "
+                                      "opinion view perspective decide decided decision summarize summary talk talked "
+                                      "idea point mention propose proposed recommend explain reason why"))
+
+
+def subject_words(searched: str, speakers) -> frozenset[str]:
+    """What a question is about: its searched words, less the frame's, the speakers' and the names it gives (a
+    sentence speaks of a person as "he", of a firm as "it": the names check, not this one, looks for names).
+
+    >>> sorted(subject_words("What did the Professor think about hiring Fey?", ["Professor B"]))
+    ['hire']
+    """
+    return frozenset(content_words(searched) - FRAME_WORDS - content_words(" ".join(speakers)) - names_in(searched))
+
+
 class Restates(Check):
     """An answer sentence made only of the question's own words says nothing: left out."""
 
@@ -176,7 +207,7 @@ def _polar(text: str) -> bool:
     return bool(re.match(r"^\W*(?:yes|no)\b", text, re.I))
 
 
-REGISTRY: dict[str, Check] = {c.name: c for c in (Numbers(), Names(), Relevance(), Restates())}
+REGISTRY: dict[str, Check] = {c.name: c for c in (Numbers(), Names(), Relevance(), Subject(), Restates())}
 # not a rule object: the support threshold itself, and the refusal before the model is asked when search finds
 # nothing close to the question; both can be switched off by these names too
 CORE = {"support": "the support check (off: any sentence counts as supported by its closest evidence)",
@@ -187,7 +218,7 @@ def active(off: Sequence[str]) -> tuple[Check, ...]:
     """The registered checks not switched off.
 
     >>> [c.name for c in active(("names",))]
-    ['numbers', 'relevance', 'restates']
+    ['numbers', 'relevance', 'subject', 'restates']
     """
     unknown = set(off) - set(REGISTRY) - set(CORE)
     if unknown:

@@ -8,7 +8,7 @@ from collections.abc import Sequence
 from dataclasses import replace
 
 from rag.answer import ABSTAIN_TEXT, Answer, AnswerSentence, Trace, render
-from rag.checks import Checked, active, admits_all, judge
+from rag.checks import Checked, active, admits_all, judge, subject_words
 from rag.citations import parse_answer, verify
 from rag.embedder import Encode
 from rag.evidence import Look
@@ -59,7 +59,8 @@ def finish(raw: str, plan: Plan, look: Look, trace: Trace, base: dict, *, encode
         encode: the embedder, for the support and relevance checks.
         threshold: the least support that counts.
         checks_off: the checks switched off.
-        min_evidence: the least closeness of the cited sentences to the question (-1: not checked).
+        min_evidence: the least closeness of the cited sentences to the question (-1: a question whose look it
+            names itself, a time window or the whole recording: neither closeness nor subject is checked).
     """
     def refuse(reason: str, sentences: tuple = ()) -> Answer:  # what was refused is kept, shown as unsupported
         sentences = tuple(AnswerSentence(s.text) for s in sentences)
@@ -80,7 +81,8 @@ def finish(raw: str, plan: Plan, look: Look, trace: Trace, base: dict, *, encode
         sentences = sentences[: supported[most]]
     keep = set(supported[:most])
     sentences, citations = kept(sentences, citations, keep)
-    findings = judge(checks, Checked(plan.question, plan.searched, sentences, citations, encode, min_evidence))
+    subject = subject_words(plan.searched, plan.speakers) if min_evidence > -1.0 else frozenset()
+    findings = judge(checks, Checked(plan.question, plan.searched, sentences, citations, encode, min_evidence, subject))
     trace = replace(trace, findings=tuple(str(f) for f in findings))
     if whole := [f for f in findings if f.sentence is None]:
         return refuse(f"{whole[0].check}: {whole[0].why}", sentences)

@@ -5,8 +5,9 @@ from __future__ import annotations
 import pytest
 
 from rag.answer import AnswerSentence, Citation
-from rag.checks import (CORE, REGISTRY, Check, Checked, Finding, Names, Numbers, Relevance, Restates, active,
+from rag.checks import (CORE, REGISTRY, Check, Checked, Finding, Names, Numbers, Relevance, Restates, active, subject_words,
                         admits_all, judge, names_in)
+from rag.words import content_words
 from tests.conftest import ROOT
 
 VENTURE = Citation("00:00:35", 35.0, "talk", "His current venture, Gigascale, invests in companies utilizing "
@@ -21,8 +22,8 @@ def checked(question: str, *sentences: tuple[str, tuple[int, ...]], citations=(V
     return Checked(question, question, said, tuple(citations), encode or (lambda texts: None), min_evidence)
 
 
-def test_the_registry_holds_the_four_rules_by_name():
-    assert list(REGISTRY) == ["numbers", "names", "relevance", "restates"]
+def test_the_registry_holds_the_five_rules_by_name():
+    assert list(REGISTRY) == ["numbers", "names", "relevance", "subject", "restates"]
     assert all(name == check.name and check.doc for name, check in REGISTRY.items())
     assert {n for n, c in REGISTRY.items() if c.safety} == {"numbers", "names"}  # what must never be shown
     assert set(CORE) == {"support", "floor"}
@@ -113,8 +114,8 @@ def test_restates_ignores_unsupported_sentences():
 
 def test_active_leaves_out_the_checks_switched_off():
     assert [c.name for c in active(())] == list(REGISTRY)
-    assert [c.name for c in active(("names",))] == ["numbers", "relevance", "restates"]
-    assert [c.name for c in active(("numbers", "restates"))] == ["names", "relevance"]
+    assert [c.name for c in active(("names",))] == ["numbers", "relevance", "subject", "restates"]
+    assert [c.name for c in active(("numbers", "restates"))] == ["names", "relevance", "subject"]
     assert [c.name for c in active(("support", "floor"))] == list(REGISTRY)  # core switches are not rules
 
 
@@ -172,7 +173,8 @@ def test_an_invented_name_is_never_shown(scripted_pipeline):
     reply = "Gigascale was founded by Yann LeCun, former CTO at Facebook. It invests in climate technology."
     a = scripted_pipeline(reply).ask("Who founded Gigascale?")
     assert "LeCun" not in a.text and "Yann" not in a.text
-    assert [c.timestamp for c in a.citations] == ["00:00:35"]
+    # what is left ("It invests in climate technology.") does not say who founded it: refused as off the subject
+    assert a.abstained and a.reason.startswith("subject:"), a.reason
     ablated = scripted_pipeline(reply, checks_off=("names",)).ask("Who founded Gigascale?")
     assert "Yann LeCun" in ablated.text  # the rule is what kept it out
 
@@ -185,3 +187,24 @@ def test_an_answer_about_a_name_the_transcript_never_says_is_not_shown(settings,
     p = Pipeline(settings.with_(paths=(captions,), context="whole"), embedder=embedder,
                  llm=ScriptedLLM("Workday is an HR management system with tools like Outlook."))
     assert p.ask("What is Workday?").abstained
+
+
+def _checked(answer: str, cited: str, subject: str) -> Checked:
+    from rag.answer import AnswerSentence, Citation
+
+    return Checked("q?", "q?", (AnswerSentence(answer, (0,), True),), (Citation("00:00:01", 1.0, "t", cited),),
+                   lambda texts: None, -1.0, frozenset(content_words(subject)))
+
+
+def test_an_answer_that_never_speaks_of_the_subject_is_refused():
+    check = REGISTRY["subject"]
+    off = check.findings(_checked("He does not write off the current generation.", "We can't afford to.", "vaping teenagers"))
+    assert len(off) == 1 and off[0].sentence is None and "vape" in off[0].why
+    on = check.findings(_checked("Vaping is rising among the young.", "Vaping is rising.", "vaping teenagers"))
+    assert on == []
+    assert check.findings(_checked("Anything.", "Anything.", "")) == []  # no subject: nothing to check
+
+
+def test_the_subject_leaves_out_the_frame_and_the_speakers():
+    assert subject_words("Summarize the discussion about the remote's colour.", []) == frozenset({"remot", "colour"})
+    assert subject_words("What did the Professor think about hiring Fey?", ["Professor B"]) == frozenset({"hire"})

@@ -196,7 +196,8 @@ def test_checks_switched_off_change_the_outcome(scripted_pipeline):
     reply = META
     question = "What is the name of Mike Schreer's dog?"
     assert scripted_pipeline(reply, context="whole").ask(question).abstained
-    ablated = scripted_pipeline(reply, context="whole", checks_off=("relevance",)).ask(question)
+    assert scripted_pipeline(reply, context="whole", checks_off=("relevance",)).ask(question).abstained  # subject
+    ablated = scripted_pipeline(reply, context="whole", checks_off=("relevance", "subject")).ask(question)
     assert not ablated.abstained and [c.timestamp for c in ablated.citations] == ["00:21:20"]
     assert ablated.trace.findings == ()
 
