@@ -109,14 +109,12 @@ def main() -> int:
             pipeline.retrieve(questions[i % len(questions)])
             lat.append((time.perf_counter() - t) * 1000)
         rows += [("retrieval p50 (ms)", f"{statistics.median(lat):.1f}"), ("retrieval p95 (ms)", f"{pct(lat, 0.95):.1f}")]
-        ttft, totals, speeds, checks = [], [], [], []
+        ttft, totals, speeds = [], [], []
         for q in questions:
             a = pipeline.ask(q)
             if "first_token" not in a.timings_ms:
                 continue  # abstained before generation
             ttft.append(a.timings_ms["first_token"])
-            if "yes_no" in a.timings_ms:
-                checks.append(a.timings_ms["yes_no"])
             totals.append(a.timings_ms["total"])
             tokens = pipeline.llm.count_tokens(a.raw)
             decode_s = (a.timings_ms["retrieve"] + a.timings_ms["generate"] - a.timings_ms["first_token"]) / 1000
@@ -126,8 +124,6 @@ def main() -> int:
                  ("decode speed median (tokens/s)", f"{statistics.median(speeds):.1f}"),
                  ("total per answer p50 (ms)", f"{statistics.median(totals):.0f}"),
                  ("total per answer max (ms)", f"{max(totals):.0f}")]
-        if checks:
-            rows.append((f"yes/no verdict check, {len(checks)} question(s), median (ms)", f"{statistics.median(checks):.0f}"))
     rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     rows.append(("peak RSS of this benchmark process (MiB)", f"{rss:.0f}"))
     width = max(len(r[0]) for r in rows)

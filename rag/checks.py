@@ -179,7 +179,8 @@ class Subject(Check):
 # the words that frame a question rather than name its subject
 FRAME_WORDS = frozenset(content_words("group team meeting committee discuss discussed discussion think thought say said "
                                       "opinion view perspective decide decided decision summarize summary talk talked "
-                                      "idea point mention propose proposed recommend explain reason why"))
+                                      "idea point mention propose proposed recommend explain reason why long many much often "
+                                      "kind type sort name called happen happened"))
 
 
 def subject_words(searched: str, speakers) -> frozenset[str]:

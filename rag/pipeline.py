@@ -256,7 +256,9 @@ class Pipeline:
             return "the transcript has nothing to show for this question"
         if looks[0].refusal:
             return looks[0].refusal
-        if "names" not in self.settings.checks_off and (unknown := self._unknown_names(plan, source)):
+        # the options of a "this or that?" question are offered, not claimed: one of them may never be said
+        if "names" not in self.settings.checks_off and plan.form != "choice" \
+                and (unknown := self._unknown_names(plan, source)):
             return f"the transcript never says {unknown}"
         if plan.scope in SCOPED or plan.scope == "whole" or "floor" in self.settings.checks_off:
             return ""

@@ -534,3 +534,17 @@ def test_caption_text_gets_a_second_look_when_verification_refuses(captions_pipe
     assert not a.abstained and a.trace.context == "retrieve" and a.trace.first_reply == replies[0]
     assert len(p.llm.prompts) == 2 and "00:00:27" in [c.timestamp for c in a.citations]
     assert "Word" not in a.text
+
+
+def test_an_option_the_transcript_never_says_does_not_refuse_a_choice_before_asking(scripted_pipeline):
+    p = scripted_pipeline("Facebook: he was CTO at Facebook for nine years.", context="whole")
+    a = p.ask("Was Mike the CTO of Facebook or Google?")  # "Google" is never said; it is one of the options
+    assert p.llm.prompts and "never says" not in a.reason
+    assert scripted_pipeline("x", context="whole").ask("Was Mike the CTO of Google?").abstained  # a name asked about
+
+
+def test_a_follow_up_is_judged_by_its_own_subject(scripted_pipeline):
+    from rag.checks import subject_words
+
+    assert subject_words("How long was Mike CTO at Facebook?", ()) == frozenset()  # "how long" frames it
+    assert "befor" not in subject_words("Why is that?", ())
