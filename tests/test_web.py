@@ -37,7 +37,8 @@ def test_api_returns_the_cli_json(app_url):
     assert set(result) >= {"id", "question", "answer", "abstained", "citations", "timings_ms"}
     assert result["abstained"] is False
     assert {"timestamp": "00:00:35", "seconds": 35.0, "source": "The role of the CTO in the AI era",
-            "text": "His current venture, Gigascale, invests in companies utilizing technology to combat climate change."} in result["citations"]
+            "text": "His current venture, Gigascale, invests in companies utilizing technology to combat climate change.",
+            "speaker": None} in result["citations"]
 
 
 @pytest.mark.llm
