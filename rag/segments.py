@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import re
-from collections.abc import Sequence
 from dataclasses import dataclass
 
 from rag.timecode import format_time
@@ -133,23 +132,3 @@ class Transcript:
     def duration(self) -> float:
         """Seconds from the start to the last sentence's start."""
         return self.segments[-1].start if self.segments else 0.0
-
-
-def section_headings(transcripts: Sequence[Transcript]) -> dict[SegmentKey, str]:
-    """The heading each sentence falls under, by sentence key (sentences before any heading have none): what
-    the section is about, which a sentence such as "Embrace higher abstraction: …" does not say itself.
-
-    >>> t = Transcript("t", "t.txt", (Segment("t", 1, "Intro."), Segment("t", 2, "Key Takeaways", kind="heading"),
-    ...                               Segment("t", 3, "Build less.")))
-    >>> section_headings([t])
-    {('t', 3.0, 'Build less.'): 'Key Takeaways'}
-    """
-    found: dict[SegmentKey, str] = {}
-    for transcript in transcripts:
-        heading = ""
-        for segment in transcript.segments:
-            if segment.is_heading:
-                heading = segment.text
-            elif heading:
-                found[segment.key] = heading
-    return found
