@@ -47,6 +47,7 @@ class Checked:
     encode: Encode
     min_evidence: float
     subject: frozenset[str] = frozenset()
+    options: tuple[str, ...] = ()
 
 
 class Check:
@@ -180,7 +181,7 @@ class Subject(Check):
 FRAME_WORDS = frozenset(content_words("group team meeting committee discuss discussed discussion think thought say said "
                                       "opinion view perspective decide decided decision summarize summary talk talked "
                                       "idea point mention propose proposed recommend explain reason why long many much often "
-                                      "kind type sort name called happen happened"))
+                                      "kind type sort name called happen happened before after earlier later"))
 
 
 def subject_words(searched: str, speakers) -> frozenset[str]:
@@ -194,18 +195,35 @@ def subject_words(searched: str, speakers) -> frozenset[str]:
 
 
 class Restates(Check):
-    """An answer sentence made only of the question's own words says nothing: left out."""
+    """An answer sentence made only of the question's own words says nothing: left out. A verdict ("Yes, …") says
+    something in the question's words, and so does the pick of one of the two options a question offers, when
+    the sentences it cites say that option."""
 
     name, doc = "restates", "a sentence that only restates the question"
 
     def findings(self, answer: Checked) -> list[Finding]:
         asked = content_words(answer.question)
         return [Finding(self.name, i, "it adds nothing to the question") for i, s in enumerate(answer.sentences)
-                if s.supported and not content_words(s.text) - asked and not _polar(s.text)]
+                if s.supported and not content_words(s.text) - asked and not _polar(s.text)
+                and not picks_one(s.text, answer.options, " ".join(answer.citations[c].text for c in s.citations))]
 
 
 def _polar(text: str) -> bool:
     return bool(re.match(r"^\W*(?:yes|no)\b", text, re.I))
+
+
+def picks_one(text: str, options: Sequence[str], evidence: str) -> bool:
+    """Whether a sentence names exactly one of a question's two options, and its evidence says that option.
+
+    >>> picks_one("It backs climate firms.", ("climate", "crypto firms"), "It invests to combat climate change.")
+    True
+    >>> picks_one("It is written in Python.", ("Python", "Java"), "It uses a weather API."), picks_one("Both.", ("a", "b"), "a b")
+    (False, False)
+    """
+    said = content_words(text)
+    named = [words for o in options
+             if (words := content_words(o) - content_words(" ".join(p for p in options if p != o))) and words <= said]
+    return len(named) == 1 and word_share(named[0], evidence) == 1.0
 
 
 REGISTRY: dict[str, Check] = {c.name: c for c in (Numbers(), Names(), Relevance(), Subject(), Restates())}

@@ -34,8 +34,8 @@ PASSAGE_WORD_RE = re.compile(r"\s*\(?\b(?:in |see |according to )?(?:passage|sou
                              r"(?:\s*(?:,|and)\s*\d+)*\)?", re.I)
 LEADING_MARKERS_RE = re.compile(r"^(\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+")
 # the prompt's own words, which mean nothing to the reader: "The passage says that X" is "X"
-_SAYS_THAT = re.compile(r"^(?:the|this|these)\s+(?:part\s+of\s+the\s+transcript|passages?|excerpts?)\s+"
-                        r"(?:says|say|states|mentions|notes|explains|shows)\s+that\s+(?=\S)", re.I)
+_SAYS_THAT = re.compile(r"^(?:the|this|these)\s+(?:part\s+of\s+the\s+transcript|transcript|passages?|excerpts?)\s+"
+                        r"(?:says|say|states|mentions|notes|explains|shows|supports)\s+that\s+(?=\S)", re.I)
 # "The presenter says that ...", "According to Bob, ..." carry no claim of their own.
 ATTRIBUTION_RE = re.compile(
     r"^(?:according to [^,]{1,60},\s*|(?:the |this |in this )?(?:presenter|speaker|guest|host|transcript|video|"

@@ -83,7 +83,8 @@ def finish(raw: str, plan: Plan, look: Look, trace: Trace, base: dict, *, encode
     sentences, citations = kept(sentences, citations, keep)
     # the subject is the question's own (a follow-up's searched text holds the question before it too)
     subject = subject_words(plan.topic, plan.speakers) if min_evidence > -1.0 else frozenset()
-    findings = judge(checks, Checked(plan.question, plan.searched, sentences, citations, encode, min_evidence, subject))
+    findings = judge(checks, Checked(plan.question, plan.searched, sentences, citations, encode, min_evidence, subject,
+                                      plan.options))
     trace = replace(trace, findings=tuple(str(f) for f in findings))
     if whole := [f for f in findings if f.sentence is None]:
         return refuse(f"{whole[0].check}: {whole[0].why}", sentences)

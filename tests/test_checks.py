@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 import pytest
 
 from rag.answer import AnswerSentence, Citation
@@ -106,6 +108,18 @@ def test_restates_keeps_a_verdict_or_new_words(sentence):
     assert Restates().findings(checked("Does Gigascale invest?", (sentence, (0,)))) == []
 
 
+def test_restates_keeps_the_pick_of_one_option_its_evidence_says():
+    question = "Does Gigascale invest in climate or crypto companies?"
+    pick = replace(checked(question, ("Gigascale invests in climate companies.", (0,))),
+                   options=("climate", "crypto companies"))
+    both = replace(pick, sentences=(AnswerSentence("Gigascale invests in climate or crypto companies.", (0,), True),))
+    unsaid = replace(pick, sentences=(AnswerSentence("Gigascale invests in crypto companies.", (0,), True),))
+    assert Restates().findings(pick) == []
+    left_out = [Finding("restates", 0, "it adds nothing to the question")]
+    assert Restates().findings(both) == left_out
+    assert Restates().findings(unsaid) == left_out  # the cited sentence never says crypto
+
+
 def test_restates_ignores_unsupported_sentences():
     assert Restates().findings(checked("What does Gigascale invest in?", ("Gigascale invests.", ()))) == []
 
@@ -208,3 +222,6 @@ def test_an_answer_that_never_speaks_of_the_subject_is_refused():
 def test_the_subject_leaves_out_the_frame_and_the_speakers():
     assert subject_words("Summarize the discussion about the remote's colour.", []) == frozenset({"remot", "colour"})
     assert subject_words("What did the Professor think about hiring Fey?", ["Professor B"]) == frozenset({"hire"})
+    # a follow-up's time connective places the answer; it is not what the answer is about
+    assert subject_words("And before that, where was he a CTO?", []) == frozenset()
+    assert subject_words("What did they build after the pilot?", []) == frozenset({"build", "pilot"})
