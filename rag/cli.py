@@ -109,7 +109,7 @@ def print_answer(answer, as_json: bool) -> None:
     if answer.citations:
         print("\nSources:")
         for c in answer.citations:
-            print(f"  [{c.timestamp}] {c.source}: {c.text}")
+            print(f"  [{c.timestamp}] {c.source}: " + (f"{c.speaker}: " if c.speaker else "") + c.text)
     if answer.unsupported:
         print("\nNot found in the transcript (left out of the answer):")
         for text in answer.unsupported:

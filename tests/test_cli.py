@@ -91,3 +91,18 @@ def test_a_replayed_run_can_be_replayed_again(tmp_path, capsys):
     assert row_a["replies"] == replies and row_b["replies"] == replies
     assert row_a["answer"] == row_b["answer"] and row_b["facts_right"] and "[00:00:35]" in row_b["answer"]
     assert b["meta"]["model"] == "m (replayed)"
+
+
+def test_the_source_list_names_the_speaker(capsys):
+    from rag.answer import Answer, AnswerSentence, Citation
+    from rag.cli import print_answer
+
+    quote = "Basically, we can easily get one to four disks."
+    answer = Answer("q?", "They can get disks. [00:25:47]", False,
+                    (Citation("00:25:47", 1547.0, "Bmr026", quote, speaker="Professor B"),
+                     Citation("00:00:35", 35.0, "Talk", "Gigascale backs climate tech.")),
+                    (AnswerSentence("They can get disks.", (0, 1), True),))
+    print_answer(answer, as_json=False)
+    out = capsys.readouterr().out
+    assert f"  [00:25:47] Bmr026: Professor B: {quote}" in out
+    assert "  [00:00:35] Talk: Gigascale backs climate tech." in out  # no speaker known: none shown

@@ -21,11 +21,42 @@ def answer(text="Gigascale invests in climate.", quote="Gigascale backs climate 
 def test_chip_links_to_the_cited_sentence():
     t = transcript()
     ids = segment_ids([t])
+    sid = ids[t.segments[1].key]
     out = answer_html(answer(), ids)
-    assert 'class="ts-chip" href="#seg-0-1"' in out
-    assert 'title="Talk: Gigascale backs climate tech."' in out
+    assert f'class="ts-chip" href="#{sid}"' in out
+    assert 'title="Talk — 00:00:35: Gigascale backs climate tech."' in out
     assert '<div class="sources">' in out and out.count("[00:00:35]") == 2  # inline and in Sources
-    assert 'id="seg-0-1"' in transcript_html([t], ids)
+    assert f'id="{sid}"' in transcript_html([t], ids)
+
+
+def test_sentence_ids_stay_the_same_when_the_library_grows():
+    t = transcript()
+    other = Transcript("Meeting", "m.txt", (Segment("Meeting", 1.0, "Hello."),))
+    assert segment_ids([t]).items() <= segment_ids([other, t]).items()
+    assert len(set(segment_ids([other, t]).values())) == 3
+
+
+def test_source_lines_and_hover_quotes_name_the_speaker():
+    a = answer(quote="Actually I forgot to say it.")
+    a["citations"][0].update(source="Meeting", seconds=1235.0, timestamp="00:20:35", speaker="PhD D")
+    out = answer_html(a, {})
+    assert 'title="Meeting — PhD D, 00:20:35: Actually I forgot to say it."' in out
+    sources = out.split('<div class="sources">')[1]
+    assert '<b class="speaker">PhD D:</b> Actually I forgot to say it.' in sources
+
+
+def test_the_panel_shows_one_transcript_under_a_header_with_a_tab_for_each():
+    talk = transcript()
+    meeting = Transcript("Meeting", "/lib/meeting.txt", tuple(
+        Segment("Meeting", s, "Hi.", speaker=w) for s, w in [(0.0, "Ann"), (1500.0, "Bob"), (2640.0, "Ann")]))
+    panel = transcript_html([talk, meeting], segment_ids([talk, meeting]), shown="Meeting")
+    assert panel.count('class="tx-tab"') == 2 and 'data-source="Meeting" aria-pressed="true"' in panel
+    assert '<section class="tx" data-source="Talk" hidden>' in panel
+    assert '<section class="tx" data-source="Meeting">' in panel
+    assert "meeting.txt · 44 min · 2 speakers: Ann, Bob" in panel
+    assert 'class="tx-tab"' not in transcript_html([talk], segment_ids([talk]))  # one transcript: no tabs
+    assert '<section class="tx" data-source="Talk">' in transcript_html([talk, meeting], segment_ids([talk]).copy()
+                                                                        | segment_ids([meeting]))
 
 
 def test_transcript_and_answer_text_are_escaped():

@@ -13,31 +13,21 @@ import re
 import sys
 import threading
 import time
-from functools import lru_cache
-
 from pathlib import Path
 
 from rag.errors import LibraryError, RagError
-from rag.library import Library, recordings
+from rag.library import Library
 from rag.answer import plain_text
-from rag.media import ACCEPTED_MEDIA, MEDIA_SUFFIXES, probe
+from rag.media import ACCEPTED_MEDIA, MEDIA_SUFFIXES
 from rag.pipeline import MAX_QUESTION_CHARS, Pipeline
 from rag.settings import TRANSCRIPT_SUFFIXES, Settings
-from ui.render import CSS, HEAD, answer_html, segment_ids, streaming_html, transcript_html
+from ui.render import CSS, HEAD, answer_html, streaming_html
+from ui.view import ALL, View, players
 
 log = logging.getLogger(__name__)
 
-ALL = "All transcripts"
 MAX_UPLOAD_BYTES = 20 * 1024 * 1024
 MAX_RECORDING_BYTES = 500 * 1024 * 1024  # about 9 hours of 128 kbit/s MP3, or an hour or two of video
-SEED_EXAMPLES = {  # example questions offered when the seed interview is among the sources
-    "The role of the CTO in the AI era": [
-        "What does Gigascale invest in?",
-        "Which responsibilities stay at the core of the CTO job?",
-        "Why did Meta open-source PyTorch and Llama?",
-    ],
-}
-ANY_EXAMPLES = ["What is this about?", "What is discussed in the first five minutes?"]  # for any transcript
 
 
 def _plain(message: str) -> str:
@@ -82,25 +72,6 @@ def register_upload(pipeline: Pipeline, path: Path, max_bytes: int | None = None
     return entry
 
 
-@lru_cache(maxsize=None)
-def _player_kind(path: Path) -> str:
-    """"video" or "audio" for a library recording (its copy is named by its sha256, so the answer never changes)."""
-    return "video" if probe(path).has_video else "audio"
-
-
-def players(settings: Settings) -> dict[str, tuple[str, str]]:
-    """Title → (URL the app serves the recording at, "audio" or "video"), for sources made from recordings."""
-    out = {}
-    for title, path in recordings(settings).items():
-        try:
-            kind = _player_kind(path)
-        except RagError:  # damaged since it was added: show the transcript without a player
-            log.warning("recording of %r is unreadable: %s", title, path)
-            continue
-        out[title] = (f"gradio_api/file={path.resolve()}", kind)
-    return out
-
-
 def build_demo(pipeline: Pipeline, transcriber=None):
     """The Blocks app for a loaded pipeline (module-level work stays out of import time).
 
@@ -113,25 +84,23 @@ def build_demo(pipeline: Pipeline, transcriber=None):
     settings = pipeline.settings
     transcriber = transcriber or Transcriber(threads=settings.threads, cache_dir=settings.cache_dir)
     stop_flags: dict[str, threading.Event] = {}  # per browser session: "cancel the transcription"
-    view: dict = {}
+    cached: dict = {}
 
-    def refresh() -> None:
-        """Show the pipeline's transcripts in the panel (after an upload); nothing is parsed again."""
-        view["transcripts"] = pipeline.transcripts
-        view["ids"] = segment_ids(view["transcripts"])
-        view["media"] = {t.title: t.media_url for t in view["transcripts"]}
-        view["players"] = players(pipeline.settings)
-
-    refresh()
-
-    def titles() -> list[str]:
-        return [ALL] + [t.title for t in view["transcripts"]]
+    def current() -> View:
+        """The library as it is now (another user may have added to it), built again only when it changed."""
+        transcripts = tuple(pipeline.transcripts)
+        key = tuple(id(t) for t in transcripts)
+        if cached.get("key") != key:
+            cached["key"] = key
+            cached["view"] = View.of(transcripts, players(pipeline.settings))
+        return cached["view"]
 
     def chat_view(state: list[dict], pending: tuple[str, str] | None = None) -> list[dict]:
+        view = current()
         messages = []
         for a in state:
             messages.append({"role": "user", "content": html.escape(a["question"])})
-            messages.append({"role": "assistant", "content": answer_html(a, view["ids"], view["media"])})
+            messages.append({"role": "assistant", "content": answer_html(a, view.ids, view.media)})
         if pending:
             messages.append({"role": "user", "content": html.escape(pending[0])})
             messages.append({"role": "assistant", "content": streaming_html(pending[1]) if pending[1] else "…"})
@@ -163,10 +132,19 @@ def build_demo(pipeline: Pipeline, transcriber=None):
         except Exception as exc:
             raise answer_error(exc) from None
 
+    def page_load() -> tuple:
+        """A page opened (or reloaded): the panel, the "Search in" choices and the examples of the library now."""
+        view = current()
+        return view.panel(), gr.update(choices=view.titles, value=ALL), gr.update(samples=view.examples())
+
+    def pick_source(source: str) -> dict:
+        """"Search in" changed: examples for that transcript (the panel switches in the browser)."""
+        return gr.update(samples=current().examples(source))
+
     def upload(file, request: gr.Request, progress=gr.Progress()) -> tuple:
         """Validate and register an uploaded transcript or recording, then index it (only it is embedded)."""
         if file is None:
-            return gr.update(), gr.update(), ""
+            return gr.update(), gr.update(), "", gr.update()
         path = Path(file if isinstance(file, str) else file.name)
         stop = stop_flags.setdefault(request.session_hash if request else "", threading.Event())
         stop.clear()
@@ -182,15 +160,16 @@ def build_demo(pipeline: Pipeline, transcriber=None):
         try:
             entry = register_upload(pipeline, path, transcriber=transcriber, progress=report)
         except Cancelled:
-            return gr.update(), gr.update(), f"Transcription of {_markdown_text(path.name)} cancelled; nothing was added."
+            return (gr.update(), gr.update(), f"Transcription of {_markdown_text(path.name)} cancelled; nothing was added.",
+                    gr.update())
         except RagError as exc:
             raise gr.Error(_plain(str(exc).replace(str(path.parent) + "/", ""))) from None
-        refresh()
+        view = current()
         note = f"Added **{_markdown_text(entry.title)}**: {entry.sentences} sentences ({entry.format})."
         if entry.recording:
             note += " Click a timestamp to play the recording from there."
-        return (transcript_html(view["transcripts"], view["ids"], view["players"]),
-                gr.update(choices=titles(), value=entry.title), note)
+        return (view.panel(entry.title), gr.update(choices=view.titles, value=entry.title), note,
+                gr.update(samples=view.examples(entry.title)))
 
     def cancel(request: gr.Request) -> None:
         flag = stop_flags.get(request.session_hash if request else "")
@@ -219,9 +198,10 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                     box = gr.Textbox(placeholder="Ask about the transcript…", show_label=False, scale=5,
                                      elem_id="question", max_length=MAX_QUESTION_CHARS)
                     send = gr.Button("Ask", variant="primary", scale=1, elem_id="ask")
-                source = gr.Dropdown(titles(), value=ALL, label="Search in", elem_id="source")
-                examples = [q for t in view["transcripts"] for q in SEED_EXAMPLES.get(t.title, [])] + ANY_EXAMPLES
-                gr.Examples(examples, inputs=box)
+                view = current()
+                source = gr.Dropdown(view.titles, value=ALL, label="Search in", elem_id="source")
+                examples = gr.Dataset(components=[box], samples=view.examples(), label="Examples",
+                                      elem_id="examples", samples_per_page=6)
                 clear = gr.Button("New chat", elem_id="new-chat")
                 with gr.Accordion("Settings", open=False):
                     top_k = gr.Slider(1, 10, value=settings.top_k, step=1, label="Passages to retrieve (top-k)")
@@ -243,9 +223,13 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                     stop_button = gr.Button("Cancel transcription", size="sm", elem_id="cancel-upload")
                     added = gr.Markdown()
             with gr.Column(scale=2):
-                panel = gr.HTML(transcript_html(view["transcripts"], view["ids"], view["players"]), elem_id="transcript",
-                                js_on_load=None)
-        file.upload(upload, file, [panel, source, added], api_visibility="private")
+                panel = gr.HTML('<div class="transcript-panel" id="transcript-panel">Loading the transcripts…</div>',
+                                elem_id="transcript", js_on_load=None)
+        demo.load(page_load, None, [panel, source, examples], api_visibility="private")
+        source.change(pick_source, source, examples, api_visibility="private",
+                      js="(s) => { window.txShow && window.txShow(s); return s; }")
+        examples.click(lambda sample: sample[0], examples, box, api_visibility="private")
+        file.upload(upload, file, [panel, source, added, examples], api_visibility="private")
         stop_button.click(cancel, None, None, queue=False, api_visibility="private")
         inputs = [box, state, top_k, retrieval, source]
         outputs = [box, chat, state]
