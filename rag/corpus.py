@@ -67,6 +67,35 @@ def load_sources(settings: Settings) -> list[Transcript]:
 
 def _embed_cached(t: Transcript, chunks: list[Chunk], embedder: Embedder, settings: Settings) -> np.ndarray:
     key = _hash(transcript_hash(t), chunker_key(settings), embedder.name)
+    return _vectors_cached(key, [c.text for c in chunks], embedder, settings, f"{len(chunks)} chunks of {t.title!r}")
+
+
+def unit_texts(t: Transcript) -> list[str]:
+    """What the citation verifier compares answers with, in a whole transcript: every sentence, every pair of
+    neighbours, every three short ones (`rag.citations.evidence_units`), joined as it joins them."""
+    from rag.citations import evidence_units
+
+    units = evidence_units([(s,) for s in t.segments if not s.is_heading])
+    return list(dict.fromkeys(" ".join(s.text for s in group) for _, group in units))
+
+
+def unit_vectors(t: Transcript, embedder: Embedder, settings: Settings) -> tuple[list[str], np.ndarray]:
+    """`unit_texts` and their vectors, embedded once per transcript and model and cached like the chunks."""
+    texts = unit_texts(t)
+    key = _hash("units-v1", transcript_hash(t), embedder.name)
+    return texts, _vectors_cached(key, texts, embedder, settings, f"{len(texts)} sentences of {t.title!r}")
+
+
+def recall_units(embedder: Embedder, transcripts: list[Transcript], settings: Settings) -> list[Transcript]:
+    """Give the embedder the cached `unit_vectors` of every transcript (an embedder that cannot take them is left
+    alone), so that a question embeds only itself and its answer; returns `transcripts`."""
+    if hasattr(embedder, "remember"):
+        for t in transcripts:
+            embedder.remember(*unit_vectors(t, embedder, settings))
+    return transcripts
+
+
+def _vectors_cached(key: str, texts: list[str], embedder: Embedder, settings: Settings, what: str) -> np.ndarray:
     path = settings.cache_dir / "embeddings" / f"{key[:32]}.npy"
     if path.exists():
         try:
@@ -74,10 +103,10 @@ def _embed_cached(t: Transcript, chunks: list[Chunk], embedder: Embedder, settin
         except (OSError, ValueError, EOFError) as exc:  # a damaged cache file is recomputed, not trusted
             _warn(f"Embedding cache {path} is unreadable ({exc}); embedding again.")
             vectors = None
-        if vectors is not None and vectors.shape == (len(chunks), embedder.dim):
+        if vectors is not None and vectors.shape == (len(texts), embedder.dim):
             return vectors
-    _warn(f"Embedding {len(chunks)} chunks of {t.title!r}...")
-    vectors = embedder.encode([c.text for c in chunks], progress=len(chunks) > 200)
+    _warn(f"Embedding {what}...")
+    vectors = getattr(embedder, "encode_index", embedder.encode)(texts, progress=len(texts) > 200)
     buffer = io.BytesIO()
     np.save(buffer, vectors, allow_pickle=False)
     try:
@@ -101,12 +130,15 @@ def build_index(settings: Settings, embedder: Embedder, transcripts: list[Transc
         _warn(f"Index is damaged ({exc}); rebuilding it.")
         loaded = None
     if loaded is not None:
+        for t in transcripts:
+            unit_vectors(t, embedder, settings)  # made now if an older version cached the index without them
         return loaded
     chunks: list[Chunk] = []
     blocks: list[np.ndarray] = []
     for t in transcripts:
         own = chunk_segments(t.segments, settings.chunk_max_chars, settings.chunk_max_sentences, settings.chunk_overlap)
         blocks.append(_embed_cached(t, own, embedder, settings))
+        unit_vectors(t, embedder, settings)  # for the verifier: embedded now, with the index, not at a question
         offset = len(chunks)
         chunks.extend(replace(c, id=offset + i) for i, c in enumerate(own))
     vectors = np.vstack(blocks) if blocks else np.zeros((0, embedder.dim), np.float32)

@@ -1,4 +1,9 @@
-"""Sentence embeddings behind one verb, `encode(texts) -> np.ndarray` (L2-normalised float32)."""
+"""Sentence embeddings behind one verb, `encode(texts) -> np.ndarray` (L2-normalised float32).
+
+The index and the transcripts' sentence vectors are embedded by sentence-transformers (`encode_index`), once,
+and cached on disk; questions and answers, a few short texts, by the same model read with numpy
+(`rag.bert`), which spares a one-shot question the 5-second import of torch and sentence-transformers.
+"""
 
 from __future__ import annotations
 
@@ -57,6 +62,7 @@ class SentenceTransformerEmbedder:
         self.model = model
         self.batch_size = batch_size
         self._st = None
+        self._reader = None
         self._memo: dict[str, np.ndarray] = {}
 
     @property
@@ -65,7 +71,19 @@ class SentenceTransformerEmbedder:
         return self.model or EMBED_MODEL_NAME
 
     def load(self) -> SentenceTransformerEmbedder:
-        """Load the weights (idempotent)."""
+        """Load the weights (idempotent): read with numpy when the model allows it (`rag.bert.readable`), else
+        with sentence-transformers."""
+        if self._reader is None and self._st is None:
+            from rag.bert import BertReader, readable
+
+            path = self.model or packaged_embedding_path()
+            if readable(path):
+                self._reader = BertReader(path, batch_size=16).load()
+            else:
+                self._load_st()
+        return self
+
+    def _load_st(self):
         if self._st is None:
             from sentence_transformers import SentenceTransformer
             from transformers.utils import logging as hf_logging
@@ -77,21 +95,34 @@ class SentenceTransformerEmbedder:
                 self._st = SentenceTransformer(path, device="cpu")
             except Exception as exc:  # any loader failure becomes one clear message
                 raise ModelError(f"could not load embedding model {path!r}: {exc}") from exc
-        return self
+        return self._st
 
     @property
     def dim(self) -> int:
         self.load()
-        return int(self._st.get_embedding_dimension())
+        return self._reader.dim if self._reader is not None else int(self._st.get_embedding_dimension())
 
     def encode(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
-        """Embed texts into an `(n, dim)` float32 array of unit vectors."""
+        """Embed texts into an `(n, dim)` float32 array of unit vectors (many texts: see `encode_index`)."""
         self.load()
         if not texts:
             return np.zeros((0, self.dim), dtype=np.float32)
-        vectors = self._st.encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
-                                  convert_to_numpy=True, show_progress_bar=progress)
+        if self._reader is not None and not progress and len(texts) <= 32:
+            return self._reader.encode(texts)
+        return self.encode_index(texts, progress)
+
+    def encode_index(self, texts: Sequence[str], progress: bool = False) -> np.ndarray:
+        """Embed texts with sentence-transformers itself: what the index and the cached vectors are made with."""
+        if not texts:
+            return np.zeros((0, self.dim), dtype=np.float32)
+        vectors = self._load_st().encode(list(texts), batch_size=self.batch_size, normalize_embeddings=True,
+                                         convert_to_numpy=True, show_progress_bar=progress)
         return np.asarray(vectors, dtype=np.float32)
+
+    def remember(self, texts: Sequence[str], vectors: np.ndarray) -> None:
+        """Take vectors computed before (cached on disk) for `encode_cached`."""
+        for text, vector in zip(texts, vectors):
+            self._memo[text] = vector
 
     def encode_cached(self, texts: Sequence[str], limit: int = 50_000) -> np.ndarray:
         """`encode`, remembering each text's vector: the verifier meets the same transcript sentences again."""

@@ -10,7 +10,6 @@ trace as an `Attempt`. Each reply is verified sentence by sentence (`rag.citatio
 
 from __future__ import annotations
 
-import re
 import threading
 import time
 from collections.abc import Iterator, Sequence
@@ -20,40 +19,17 @@ from rag.answer import ABSTAIN_TEXT, Answer, Attempt, Trace
 from rag.chunker import Hit
 from rag.embedder import Embedder, SentenceTransformerEmbedder
 from rag.engines import Generator
-from rag.errors import QuestionError
 from rag.evidence import Look, neighbour_look, overview_look, search_look, speaker_look, window_look
-from rag.finish import finish, says_dont_know  # noqa: F401  (says_dont_know: part of this module's interface)
+from rag.finish import finish
 from rag.forms import asked, form_for
-from rag.plan import Plan, read_question
+from rag.plan import MAX_QUESTION_CHARS, Plan, check_question, read_question, search_query  # noqa: F401
 from rag.prompt import build_messages, number_sentences, whole_messages
 from rag.retriever import Retriever
 from rag.settings import Settings
 from rag.checks import found_by_name, heard, unknown_name
 
-MAX_QUESTION_CHARS = 1000
 CAPTION_FORMATS = ("vtt", "srt", "json")  # speech-recognition and subtitle text (recordings are Whisper JSON)
 SCOPED = ("window", "after", "before")  # looks whose sentences the question itself names
-_FOLLOW_UP = re.compile(r"^(and|but|so|what about|how about|also)\b|\b(he|she|they|him|her|them|it|that|this|those|these|his|their)\b", re.I)
-
-
-def check_question(question: str) -> str:
-    """Return the question stripped, or raise QuestionError naming what is wrong."""
-    if not isinstance(question, str) or not question.strip():
-        raise QuestionError("the question is empty: type a question about the transcript")
-    if len(question) > MAX_QUESTION_CHARS:
-        raise QuestionError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}")
-    return question.strip()
-
-
-def search_query(question: str, history: Sequence[tuple[str, str]]) -> str:
-    """The text to search with: a short follow-up is searched together with the previous question.
-
-    >>> search_query("And what about chips?", [("What does Gigascale invest in?", "Climate tech.")])
-    'What does Gigascale invest in? And what about chips?'
-    """
-    if history and len(question.split()) <= 12 and _FOLLOW_UP.search(question):
-        return f"{history[-1][0]} {question}"
-    return question
 
 
 class Pipeline:
@@ -79,7 +55,7 @@ class Pipeline:
         self._whole_tokens: dict[str | None, int] = {}
         self._numbered: dict[str | None, tuple[str, list]] = {}
         self._words: dict[str | None, tuple[str, str]] = {}
-        self._swap = threading.Lock()
+        self._swap, self._units_for = threading.Lock(), None
 
     @property
     def llm(self) -> Generator:
@@ -122,8 +98,15 @@ class Pipeline:
             text, numbered = self.numbered(None)
             if hasattr(self.llm, "warm"):
                 self.llm.warm(whole_messages("?", text), 1)
-            self.embedder.encode_cached([s.text for s in numbered])  # the verifier compares answers with these
+        self._recall_units()
         return self
+
+    def _recall_units(self) -> None:
+        """The verifier's cached vectors to the embedder, once per set of transcripts (`rag.corpus.recall_units`)."""
+        if self._units_for is not self.transcripts:
+            from rag.corpus import recall_units
+
+            self._units_for = recall_units(self.embedder, self.transcripts, self.settings)
 
     def retrieve(self, question: str, k: int | None = None, retrieval: str | None = None,
                  source: str | None = None) -> list[Hit]:
@@ -178,6 +161,7 @@ class Pipeline:
     def looks(self, plan: Plan, hits: list[Hit], strategy: str, source: str | None, top_k: int) -> list[Look]:
         """What the model is shown, in the order it is tried: the plan's own look first, then other passages."""
         sentences = self.numbered(source)[1]
+        self._recall_units()
         encode = self.embedder.encode_cached
         if plan.scope == "window":
             return [window_look(plan, sentences, encode)]

@@ -12,6 +12,7 @@ import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
+from rag.errors import QuestionError
 from rag.segments import Transcript, tokenize
 from rag.when import TimeRef, find_time, without_time
 
@@ -58,6 +59,30 @@ _FRAME = re.compile(r"^\W*(?:summari[sz]e|what|how|why|who)\b.*?\b(?:about|on|of
 _TITLES = frozenset("am mp dr mr mrs ms prof the".split())
 _ASKING = re.compile(_LEAD + r"(?:(?:can|could|would)\s+you\s+(?:please\s+)?(?:tell\s+(?:me|us)\s+)?|please\s+"
                      r"|tell\s+(?:me|us)\s+)?", re.I)
+MAX_QUESTION_CHARS = 1000
+_FOLLOW_UP = re.compile(r"^(and|but|so|what about|how about|also)\b|\b(he|she|they|him|her|them|it|that|this|those|these|his|their)\b", re.I)
+
+
+def check_question(question: str) -> str:
+    """Return the question stripped, or raise QuestionError naming what is wrong."""
+    if not isinstance(question, str) or not question.strip():
+        raise QuestionError("the question is empty: type a question about the transcript")
+    if len(question) > MAX_QUESTION_CHARS:
+        raise QuestionError(f"the question is {len(question)} characters long; keep it under {MAX_QUESTION_CHARS}")
+    return question.strip()
+
+
+def search_query(question: str, history: Sequence[tuple[str, str]]) -> str:
+    """The text to search with: a short follow-up is searched together with the previous question.
+
+    >>> search_query("And what about chips?", [("What does Gigascale invest in?", "Climate tech.")])
+    'What does Gigascale invest in? And what about chips?'
+    """
+    if history and len(question.split()) <= 12 and _FOLLOW_UP.search(question):
+        return f"{history[-1][0]} {question}"
+    return question
+
+
 FORMS = ("fact", "list", "yesno", "choice", "summary", "decision", "opinion", "why")
 
 

@@ -9,7 +9,8 @@ import pytest
 from rag.answer import ABSTAIN_TEXT, Answer
 from rag.errors import QuestionError, SettingsError
 from rag.forms import FORM_TABLE, form_for
-from rag.pipeline import Pipeline, check_question, says_dont_know, search_query
+from rag.finish import says_dont_know
+from rag.pipeline import Pipeline, check_question, search_query
 from rag.timecode import format_time
 from tests.conftest import ROOT, ScriptedLLM
 
