@@ -72,8 +72,8 @@ class BertReader:
             try:
                 config = json.loads((self.folder / "config.json").read_text())
                 st_config = json.loads((self.folder / "sentence_bert_config.json").read_text())
-                self._w = {k: v.astype(np.float32) for k, v in load_file(self.folder / "model.safetensors").items()
-                           if v.dtype != np.int64}
+                self._w = {k: v.astype(np.float32, copy=False) for k, v in
+                           load_file(self.folder / "model.safetensors").items() if v.dtype != np.int64}
                 self._tok = Tokenizer.from_file(str(self.folder / "tokenizer.json"))
             except Exception as exc:  # any loader failure becomes one clear message
                 raise ModelError(f"could not read embedding model {str(self.folder)!r}: {exc}") from exc

@@ -36,3 +36,18 @@ def test_bad_or_large_upload_changes_nothing(fresh_pipeline, tmp_path, content, 
         register_upload(fresh_pipeline, upload, max_bytes=1024 if error is LibraryError else 10**6)
     assert fresh_pipeline.settings.paths == before
     assert Library(fresh_pipeline.settings.library_dir).entries() == []
+
+
+def test_serve_reports_a_model_that_fails_to_load_before_serving(settings, monkeypatch):
+    import ui.app
+    from rag.errors import ModelError
+
+    def broken(self):
+        raise ModelError("could not load answer model 'x.gguf': truncated file")
+
+    served = []
+    monkeypatch.setattr(ui.app.Pipeline, "load", broken)
+    monkeypatch.setattr(ui.app, "launch", lambda *a, **k: served.append(a))
+    with pytest.raises(ModelError, match="truncated file"):
+        ui.app.serve(settings, port=1)
+    assert served == []  # nothing is served on a half-loaded pipeline
