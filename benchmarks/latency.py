@@ -1,57 +1,44 @@
-"""Latency and memory of the whole path, printed as a table.
+"""Latency and memory, per source, in one run: printed as one table.
 
-Measures: cold start (a fresh process from start to ready, models and index loaded), index build
-(fresh cache, seed sources), retrieval p50/p95, time to first token, decode speed, total per answer,
-and peak resident memory. Run with `make bench` or `.venv/bin/python benchmarks/latency.py --help`.
+Sources: the seed interview, the YouTube caption file, and an hour-long meeting (default
+`../shared/devsets/qmsum-dev/Bmr026.txt`, 59 minutes). Each source is measured in a fresh process with a
+fresh cache (the models' cache is shared): preparation (index, sentence vectors, the whole-transcript
+state: for a long transcript this is `transcript-rag prepare`), then warm first token and answer, p50 and
+p95, and the process's peak RSS. Then, on the seed: the one-shot `transcript-rag ask` wall time and peak RSS
+(index already built), and `transcript-rag serve` from start to answering HTTP. Run with `make bench` or
+`.venv/bin/python benchmarks/latency.py [--meeting FILE] [--skip-meeting]`.
 """
 
 from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import socket
 import statistics
 import subprocess
 import sys
 import tempfile
 import time
+import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+BIN = Path(sys.executable).parent
 
-QUESTIONS = [
-    "What does Gigascale invest in?",
-    "Which responsibilities stay at the core of the CTO job?",
-    "In what year did he start working on AI at Facebook?",
-    "What does the key takeaway about supply chains say?",
-    "Why did Meta open-source PyTorch and Llama?",
-    "How much money has Gigascale raised?",
-    # yes/no: one more short model call for the verdict (its instructions are evaluated by the first only)
-    "Did Meta keep buying off-the-shelf servers?",
-    "Did Meta open-source Llama?",
-    "Does Gigascale invest in climate technology?",
-]
-
-LONG_QUESTIONS = [
-    "Which two example projects does the presenter point to?",
-    "What is a tool augmented chatbot?",
-    "Which framework is used for the research agent?",
-    "What does the Zapier demonstration show?",
-    "How does Gen AI relate to agentic AI?",
-    "What is the name of the presenter's company?",
-]
-
-COLD_START = """
-import json, sys, time
-t0 = float(sys.argv[1])
-from rag.pipeline import Pipeline
-from rag.settings import Settings
-p = Pipeline(Settings.from_env(answer_model=sys.argv[2], engine=sys.argv[3], context=sys.argv[4])).load()
-ready = time.time()
-p.ask("What does Gigascale invest in?")
-print(json.dumps({"ready_s": ready - t0, "first_answer_s": time.time() - t0}))
-"""
+SEED_QUESTIONS = ["What does Gigascale invest in?", "Which responsibilities stay at the core of the CTO job?",
+                  "In what year did he start working on AI at Facebook?", "Why did Meta open-source PyTorch and Llama?",
+                  "Did Meta keep buying off-the-shelf servers?", "How much money has Gigascale raised?"]
+CAPTION_QUESTIONS = ["Which two example projects does the presenter point to?", "What is a tool augmented chatbot?",
+                     "Which framework is used for the research agent?", "What does the Zapier demonstration show?",
+                     "How does Gen AI relate to agentic AI?", "What is the name of the presenter's company?"]
+MEETING_QUESTIONS = ["What did Grad E contribute to the discussion on storage disks?",
+                     "Summarize the discussion about scheduling meetings going forward.",
+                     "What did the professor think about scheduling meetings going forward?",
+                     "What did the Professor say about the disks?", "What is discussed in the first five minutes?",
+                     "What did the group decide about their holiday schedule?"]
 
 
 def pct(values: list[float], q: float) -> float:
@@ -59,80 +46,107 @@ def pct(values: list[float], q: float) -> float:
     return values[min(len(values) - 1, int(round(q * (len(values) - 1))))]
 
 
-def main() -> int:
-    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    ap.add_argument("--model", default="qwen2.5-coder-1.5b")
-    ap.add_argument("--engine", default="llama-cpp", choices=["llama-cpp", "transformers"])
-    ap.add_argument("--context", default="auto", choices=["auto", "whole", "retrieve"])
-    ap.add_argument("--hours", type=float, help="instead of the seed, a long caption transcript of this many hours "
-                                                "(the YouTube fixture repeated; questions about agentic AI)")
-    ap.add_argument("--retrieval-runs", type=int, default=200)
-    args = ap.parse_args()
-
-    from rag.corpus import build_index
-    from rag.embedder import SentenceTransformerEmbedder
+def one_source(path: str, questions: list[str], cache: str) -> dict:
+    """In this process: prepare one source from a fresh cache, then ask its questions (warm)."""
     from rag.pipeline import Pipeline
+    from rag.prepare import prepare, waiting
     from rag.settings import Settings
 
-    rows: list[tuple[str, str]] = []
-    if not args.hours:  # the cold start is of the default setup (the seed)
-        t0 = time.time()
-        out = subprocess.run([sys.executable, "-c", COLD_START, str(t0), args.model, args.engine, args.context],
-                             cwd=ROOT, capture_output=True, text=True, check=True)
-        cold = json.loads(out.stdout.strip().splitlines()[-1])
-        child_rss = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-        rows += [("cold start: process start → ready (s)", f"{cold['ready_s']:.1f}"),
-                 ("cold start: process start → first answer (s)", f"{cold['first_answer_s']:.1f}"),
-                 ("peak RSS of that process (MiB)", f"{child_rss:.0f}")]
+    settings = Settings.from_env(paths=(path,), cache_dir=Path(cache))
+    started = time.perf_counter()
+    pipeline = Pipeline(settings).load()
+    for title in waiting(pipeline):
+        prepare(pipeline, title, pipeline.llm)
+    prepared = time.perf_counter() - started
+    firsts, totals = [], []
+    for q in questions:
+        a = pipeline.ask(q)
+        totals.append(a.timings_ms["total"] / 1000)
+        if "first_token" in a.timings_ms:
+            firsts.append(a.timings_ms["first_token"] / 1000)
+    title = pipeline.transcripts[0].title
+    return {"title": title, "tokens": pipeline.whole_tokens(title), "context": pipeline.context_for(None),
+            "prepare_s": prepared, "first_p50": statistics.median(firsts), "first_p95": pct(firsts, 0.95),
+            "answer_p50": statistics.median(totals), "answer_p95": pct(totals, 0.95), "asked": len(questions),
+            "rss_mib": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024}
 
-    questions = QUESTIONS
+
+def in_child(path: str, questions: list[str], cache: str) -> dict:
+    out = subprocess.run([sys.executable, __file__, "--one", path, "--cache", cache, "--questions", json.dumps(questions)],
+                         cwd=ROOT, capture_output=True, text=True)
+    if out.returncode:
+        sys.exit(f"measuring {path} failed:\n{out.stderr[-3000:]}")
+    return json.loads(out.stdout.strip().splitlines()[-1])
+
+
+def one_shot(cache: str) -> tuple[float, float]:
+    """Wall seconds and peak RSS (MiB) of `transcript-rag ask` on the seed, its index built (second of two runs)."""
+    env = {**os.environ, "TRANSCRIPT_RAG_CACHE": cache}
+    for _ in range(2):
+        started = time.perf_counter()
+        out = subprocess.run([str(BIN / "python"), "-c", "import resource, sys; from rag.cli import main; "
+                              "code = main(sys.argv[1:]); "
+                              "print(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, file=sys.stderr); sys.exit(code)",
+                              "ask", "--source", "seeds/cto-ai-era.txt", SEED_QUESTIONS[0]],
+                             cwd=ROOT, env=env, capture_output=True, text=True)
+        wall = time.perf_counter() - started
+        if out.returncode:
+            sys.exit(f"transcript-rag ask failed:\n{out.stderr[-3000:]}")
+    return wall, int(out.stderr.strip().splitlines()[-1]) / 1024
+
+
+def restart_to_ready(cache: str) -> float:
+    """Seconds from `transcript-rag serve` to the app answering HTTP (seed, caches warm)."""
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        port = s.getsockname()[1]
+    env = {**os.environ, "TRANSCRIPT_RAG_CACHE": cache}
+    started = time.perf_counter()
+    server = subprocess.Popen([str(BIN / "transcript-rag"), "serve", "--source", "seeds/cto-ai-era.txt", "--port",
+                               str(port)], cwd=ROOT, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        while time.perf_counter() - started < 120:
+            try:
+                urllib.request.urlopen(f"http://127.0.0.1:{port}/config", timeout=1)
+                return time.perf_counter() - started
+            except OSError:
+                time.sleep(0.05)
+        sys.exit("the web app did not answer within 120 s")
+    finally:
+        server.terminate()
+        server.wait(30)
+
+
+def main() -> int:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--meeting", default=str(ROOT.parent / "shared/devsets/qmsum-dev/Bmr026.txt"))
+    ap.add_argument("--skip-meeting", action="store_true", help="leave out the hour-long meeting (its preparation "
+                                                                 "takes 5-10 minutes)")
+    ap.add_argument("--one", help=argparse.SUPPRESS)
+    ap.add_argument("--cache", help=argparse.SUPPRESS)
+    ap.add_argument("--questions", help=argparse.SUPPRESS)
+    args = ap.parse_args()
+    if args.one:
+        print(json.dumps(one_source(args.one, json.loads(args.questions), args.cache)))
+        return 0
+    sources = [("seed", "seeds/cto-ai-era.txt", SEED_QUESTIONS),
+               ("captions", "tests/data/youtube-autocaptions-agentic-ai.vtt", CAPTION_QUESTIONS)]
+    if not args.skip_meeting:
+        if not Path(args.meeting).exists():
+            sys.exit(f"{args.meeting} not found: pass --meeting FILE (a timed meeting of about an hour) or --skip-meeting")
+        sources.append(("hour-long meeting", args.meeting, MEETING_QUESTIONS))
+    print("| source | tokens | read as | preparation | first token p50 / p95 | answer p50 / p95 | peak RSS |")
+    print("|---|---|---|---|---|---|---|")
     with tempfile.TemporaryDirectory() as tmp:
-        paths = None
-        if args.hours:
-            from benchmarks.indexing import make_long_vtt
-
-            paths = (str(make_long_vtt(args.hours, Path(tmp))),)
-            questions = LONG_QUESTIONS
-        base = Settings.from_env(answer_model=args.model, engine=args.engine, context=args.context, paths=paths)
-        settings = base.with_(cache_dir=Path(tmp), model_cache=base.models_dir)
-        embedder = SentenceTransformerEmbedder().load()
-        t = time.perf_counter()
-        index = build_index(settings, embedder)
-        rows.append((f"index build, {len(index.chunks)} chunks, fresh cache (s)", f"{time.perf_counter() - t:.2f}"))
-        t = time.perf_counter()
-        build_index(settings, embedder)
-        rows.append(("index load from cache (s)", f"{time.perf_counter() - t:.3f}"))
-        pipeline = Pipeline(settings, embedder=embedder, index=index).load()
-        lat = []
-        for i in range(args.retrieval_runs):
-            t = time.perf_counter()
-            pipeline.retrieve(questions[i % len(questions)])
-            lat.append((time.perf_counter() - t) * 1000)
-        rows += [("retrieval p50 (ms)", f"{statistics.median(lat):.1f}"), ("retrieval p95 (ms)", f"{pct(lat, 0.95):.1f}")]
-        ttft, totals, speeds = [], [], []
-        for q in questions:
-            a = pipeline.ask(q)
-            if "first_token" not in a.timings_ms:
-                continue  # abstained before generation
-            ttft.append(a.timings_ms["first_token"])
-            totals.append(a.timings_ms["total"])
-            tokens = pipeline.llm.count_tokens(a.raw)
-            decode_s = (a.timings_ms["retrieve"] + a.timings_ms["generate"] - a.timings_ms["first_token"]) / 1000
-            if tokens > 1 and decode_s > 0:
-                speeds.append((tokens - 1) / decode_s)
-        rows += [("time to first token p50 (ms)", f"{statistics.median(ttft):.0f}"),
-                 ("decode speed median (tokens/s)", f"{statistics.median(speeds):.1f}"),
-                 ("total per answer p50 (ms)", f"{statistics.median(totals):.0f}"),
-                 ("total per answer max (ms)", f"{max(totals):.0f}")]
-    rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    rows.append(("peak RSS of this benchmark process (MiB)", f"{rss:.0f}"))
-    width = max(len(r[0]) for r in rows)
-    print(f"\nLatency benchmark — model {args.model}, engine {args.engine}, context {args.context}, "
-          f"{'%g-hour captions' % args.hours if args.hours else 'seed'}, {len(questions)} questions\n")
-    print(f"| {'measure'.ljust(width)} | value |\n|{'-' * (width + 2)}|-------|")
-    for name, value in rows:
-        print(f"| {name.ljust(width)} | {value} |")
-    print(f"\nratio first token / total answer: {statistics.median(ttft) / statistics.median(totals):.2f}")
+        for name, path, questions in sources:
+            r = in_child(path, questions, str(Path(tmp) / name))
+            print(f"| {name} ({r['title']}, {r['asked']} questions) | {r['tokens']:,} | {r['context']} | "
+                  f"{r['prepare_s']:.1f} s | {r['first_p50']:.2f} / {r['first_p95']:.2f} s | "
+                  f"{r['answer_p50']:.2f} / {r['answer_p95']:.2f} s | {r['rss_mib'] / 1024:.2f} GB |", flush=True)
+        wall, rss = one_shot(str(Path(tmp) / "seed"))
+        ready = restart_to_ready(str(Path(tmp) / "seed"))
+    print(f"\none-shot `transcript-rag ask` on the seed: {wall:.1f} s wall, peak RSS {rss / 1024:.2f} GB")
+    print(f"`transcript-rag serve` to ready (seed): {ready:.1f} s")
     return 0
 
 

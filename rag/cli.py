@@ -56,6 +56,8 @@ def build_parser() -> argparse.ArgumentParser:
     _common(idx)
 
     add_eval_parser(sub)
+    _common(sub.add_parser("prepare", help="read each long transcript whole once, with a progress bar, so that its "
+                                           "questions are answered from all of it (an hour-long meeting: 5-10 min)"))
 
     add = sub.add_parser("add", help="register a transcript or a recording in the library (validated, copied in; "
                                      "a recording is transcribed offline first)")
@@ -154,6 +156,12 @@ def cmd_ask(args: argparse.Namespace) -> int:
     for qid, question in batch:
         print_answer(pipeline.ask(question, id=qid), args.json or bool(args.questions))
     return 0
+
+
+def cmd_prepare(args: argparse.Namespace) -> int:
+    from rag.prepare import prepare_all
+
+    return prepare_all(settings_from(args))
 
 
 def cmd_index(args: argparse.Namespace) -> int:
@@ -275,7 +283,7 @@ def cmd_remove(args: argparse.Namespace) -> int:
     return 0
 
 
-COMMANDS = {"ask": cmd_ask, "index": cmd_index, "eval": cmd_eval, "serve": cmd_serve,
+COMMANDS = {"ask": cmd_ask, "index": cmd_index, "prepare": cmd_prepare, "eval": cmd_eval, "serve": cmd_serve,
             "add": cmd_add, "list": cmd_list, "remove": cmd_remove, "export": cmd_export}
 
 

@@ -55,7 +55,7 @@ class Pipeline:
         self._whole_tokens: dict[str | None, int] = {}
         self._numbered: dict[str | None, tuple[str, list]] = {}
         self._words: dict[str | None, tuple[str, str]] = {}
-        self._swap, self._units_for = threading.Lock(), None
+        self._swap, self._units_for, self._prepared = threading.Lock(), None, set()
 
     @property
     def llm(self) -> Generator:
@@ -94,10 +94,8 @@ class Pipeline:
         self.retriever_for(self.settings.retrieval)
         if hasattr(self.llm, "load"):
             self.llm.load()
-        if self.context_for(None) == "whole":
-            text, numbered = self.numbered(None)
-            if hasattr(self.llm, "warm"):
-                self.llm.warm(whole_messages("?", text), 1)
+        if self.context_for(None) == "whole" and hasattr(self.llm, "warm"):
+            self.llm.warm(whole_messages("?", self.numbered(None)[0]), 1)
         self._recall_units()
         return self
 
@@ -125,15 +123,38 @@ class Pipeline:
         return self._numbered[source]
 
     def context_for(self, source: str | None, context: str | None = None) -> str:
-        """"whole" when the selected transcripts fit the prompt budget (or it is asked for), else "retrieve"."""
+        """"whole" when the selected transcripts fit the prompt budget, or fit the context and were prepared
+        (`rag.prepare`), or it is asked for; else "retrieve"."""
         context = context or self.settings.context
         if context != "auto":
             return context
+        if self.whole_tokens(source) <= self.settings.whole_max_tokens:
+            return "whole"
+        return "whole" if self.fits_whole(source) and self.prepared(source) else "retrieve"
+
+    def whole_tokens(self, source: str | None) -> int:
+        """How many tokens the selected transcripts are, numbered as the model reads them whole."""
         if source not in self._whole_tokens:
             text = whole_messages("?", self.numbered(source)[0])[0]["content"]
             count = getattr(self.llm, "count_tokens", None)
             self._whole_tokens[source] = count(text) if count else len(text) // 3
-        return "whole" if self._whole_tokens[source] <= self.settings.whole_max_tokens else "retrieve"
+        return self._whole_tokens[source]
+
+    def fits_whole(self, source: str | None) -> bool:
+        """Over the prompt budget but within the context window: worth preparing (`rag.prepare`)."""
+        from rag.prepare import QUESTION_ROOM
+
+        room = self.settings.context_tokens - QUESTION_ROOM - self.settings.max_new_tokens
+        return self.settings.whole_max_tokens < self.whole_tokens(source) <= room
+
+    def prepared(self, source: str | None) -> bool:
+        """Whether the whole-transcript state of the selected transcripts is saved (remembered once true)."""
+        if source not in self._prepared:
+            ready = getattr(self.llm, "has_state", None)
+            if not (ready and ready(whole_messages("?", self.numbered(source)[0]), 1)):
+                return False
+            self._prepared.add(source)
+        return True
 
     def use_paths(self, paths: tuple[str, ...]) -> None:
         """Switch to another set of transcripts (only new ones are embedded), swapped in at once."""
@@ -144,7 +165,7 @@ class Pipeline:
         index = build_index(settings, self.embedder, transcripts)
         with self._swap:
             self.settings, self._transcripts, self._index = settings, transcripts, index
-            self._retrievers, self._whole_tokens, self._numbered, self._words = {}, {}, {}, {}
+            self._retrievers, self._whole_tokens, self._numbered, self._words, self._prepared = {}, {}, {}, {}, set()
 
     def ask(self, question: str, history: Sequence[tuple[str, str]] = (), id: str | None = None,
             top_k: int | None = None, retrieval: str | None = None, source: str | None = None,

@@ -130,7 +130,9 @@ class Settings:
         values: dict = {}
         if env.get("TRANSCRIPT_RAG_MODEL"):
             values["answer_model"] = env["TRANSCRIPT_RAG_MODEL"]
-        for key, name in (("TRANSCRIPT_RAG_TOP_K", "top_k"), ("TRANSCRIPT_RAG_THREADS", "threads")):
+        for key, name in (("TRANSCRIPT_RAG_TOP_K", "top_k"), ("TRANSCRIPT_RAG_THREADS", "threads"),
+                          ("TRANSCRIPT_RAG_CONTEXT_TOKENS", "context_tokens"),
+                          ("TRANSCRIPT_RAG_WHOLE_MAX_TOKENS", "whole_max_tokens")):
             if env.get(key):
                 try:
                     values[name] = int(env[key])

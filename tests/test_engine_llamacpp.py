@@ -56,3 +56,29 @@ def test_a_short_cached_prefix_is_kept_in_memory_and_answers_as_if_evaluated_alo
     restored = "".join(llm.generate(prompt, cached_prefix=1))
     assert counts[0] == len(tokens) - n_prefix  # the instructions came back from memory
     assert restored == fresh
+
+
+def test_a_prefix_evaluated_in_steps_with_progress_answers_as_if_evaluated_at_once(llm, pipeline, settings, tmp_path,
+                                                                                  monkeypatch):
+    """`rag.prepare` evaluates a long transcript in steps to report progress: the state it saves is the same."""
+    import rag.engines.llamacpp
+    from rag.engines.llamacpp import LlamaCppLLM
+
+    monkeypatch.setattr(rag.engines.llamacpp, "PREFILL_STEP", 512)  # n_batch: the seed is three steps of it
+    text, _ = pipeline.numbered(None)
+    messages = whole_messages(QUESTION, text)
+    tokens, n = llm.prompt_tokens(messages, cached_prefix=1)
+    assert n > 1024  # more than two steps
+    llm.warm(messages, 1)
+    at_once = "".join(llm.generate(messages, cached_prefix=1))
+    stepped = LlamaCppLLM(settings.answer_model, settings.models_dir, settings.max_new_tokens, llm.threads,
+                          n_ctx=llm.n_ctx, state_dir=tmp_path)
+    steps = []
+    assert not stepped.has_state(messages, 1)
+    assert stepped.warm(messages, 1, progress=lambda done, total: steps.append((done, total))) == "evaluated"
+    assert steps == [(min(s + 512, n), n) for s in range(0, n, 512)]
+    again = LlamaCppLLM(settings.answer_model, settings.models_dir, settings.max_new_tokens, llm.threads,
+                        n_ctx=llm.n_ctx, state_dir=tmp_path)
+    assert again.has_state(messages, 1)  # saved: another engine (a restart, the answering one) finds it
+    assert "".join(again.generate(messages, cached_prefix=1)) == at_once
+    assert again.stats["prefix_from_disk"] == 1

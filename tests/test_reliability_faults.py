@@ -301,31 +301,31 @@ def test_read_only_cache_still_answers_and_says_it_cannot_cache(talk, tmp_path, 
 
 
 def test_prompt_state_on_a_read_only_cache_only_costs_speed(tmp_path, capsys):
-    from rag.engines.llamacpp import LlamaCppLLM
+    from rag.engines.states import StateStore
 
     with read_only(tmp_path / "ro-cache") as cache:
-        engine = LlamaCppLLM("unused.gguf", tmp_path, state_dir=cache / "prefix-states")
-        engine._save_to_disk("k" * 32, np.arange(300, dtype=np.int32), b"state")  # no exception
+        StateStore(cache / "prefix-states", 1 << 30).save("k" * 32, np.arange(300, dtype=np.int32), b"state", "m")
     assert "Could not save the prompt state" in capsys.readouterr().err
 
 
 def test_saved_prompt_states_stay_within_their_disk_cap(tmp_path):
     """Each new transcript saves a 16-90 MB state: the least recently used go, the cache does not grow forever."""
-    from rag.engines.llamacpp import LlamaCppLLM
+    from rag.engines.states import StateStore
 
     states = tmp_path / "prefix-states"
-    engine = LlamaCppLLM("unused.gguf", tmp_path, state_dir=states, state_disk_bytes=3000)
+    engine = StateStore(states, 3000)
     tokens = np.arange(10, dtype=np.int32)
     for i, key in enumerate(("a" * 32, "b" * 32, "c" * 32)):
-        engine._save_to_disk(key, tokens, bytes([i]) * 1000)
+        engine.save(key, tokens, bytes([i]) * 1000, "m")
         os.utime(states / key / "meta.json", (1000 + i, 1000 + i))
     # each is about 1300 bytes with its tokens and meta: two fit in 3000, three do not;: the oldest, "a", went when "c" was saved
     assert sorted(p.name for p in states.iterdir()) == ["b" * 32, "c" * 32]
-    assert engine._load_from_disk("b" * 32)[1] == bytes([1]) * 1000  # reading "b" makes it the most recent
-    engine._save_to_disk("d" * 32, tokens, b"d" * 1000)
+    assert engine.has("b" * 32, "m") and not engine.has("b" * 32, "another model") and not engine.has("a" * 32, "m")
+    assert engine.load("b" * 32, "m")[1] == bytes([1]) * 1000  # reading "b" makes it the most recent
+    engine.save("d" * 32, tokens, b"d" * 1000, "m")
     assert sorted(p.name for p in states.iterdir()) == ["b" * 32, "d" * 32]
-    engine.state_disk_bytes = 10  # a state bigger than the cap is still kept: the one just saved is never pruned
-    engine._save_to_disk("e" * 32, tokens, b"e" * 1000)
+    engine.max_bytes = 10  # a state bigger than the cap is still kept: the one just saved is never pruned
+    engine.save("e" * 32, tokens, b"e" * 1000, "m")
     assert [p.name for p in states.iterdir()] == ["e" * 32]
 
 

@@ -36,3 +36,11 @@ def test_bad_settings_are_refused_on_construction(changes, message):
 def test_bad_number_in_the_environment(tmp_path):
     with pytest.raises(SettingsError, match="TRANSCRIPT_RAG_TOP_K must be a whole number"):
         Settings.from_env({"TRANSCRIPT_RAG_TOP_K": "five"}, library_dir=tmp_path)
+
+
+def test_the_context_window_and_the_whole_budget_come_from_the_environment(tmp_path):
+    s = Settings.from_env({"TRANSCRIPT_RAG_CONTEXT_TOKENS": "22528", "TRANSCRIPT_RAG_WHOLE_MAX_TOKENS": "4000"},
+                          library_dir=tmp_path)
+    assert (s.context_tokens, s.whole_max_tokens) == (22528, 4000)
+    with pytest.raises(SettingsError, match="TRANSCRIPT_RAG_CONTEXT_TOKENS must be a whole number"):
+        Settings.from_env({"TRANSCRIPT_RAG_CONTEXT_TOKENS": "20k"}, library_dir=tmp_path)

@@ -72,10 +72,12 @@ def register_upload(pipeline: Pipeline, path: Path, max_bytes: int | None = None
     return entry
 
 
-def build_demo(pipeline: Pipeline, transcriber=None):
+def build_demo(pipeline: Pipeline, transcriber=None, background=None):
     """The Blocks app for a loaded pipeline (module-level work stays out of import time).
 
     `transcriber` (a `rag.asr.Transcriber`) transcribes uploaded recordings; default: the packaged tiny.en.
+    `background` (a `rag.prepare.Background`) prepares long transcripts; its progress is shown, and an upload
+    starts it again.
     """
     import gradio as gr
 
@@ -164,6 +166,8 @@ def build_demo(pipeline: Pipeline, transcriber=None):
                     gr.update())
         except RagError as exc:
             raise gr.Error(_plain(str(exc).replace(str(path.parent) + "/", ""))) from None
+        if background is not None:
+            background.start()
         view = current()
         note = f"Added **{_markdown_text(entry.title)}**: {entry.sentences} sentences ({entry.format})."
         if entry.recording:
@@ -237,13 +241,21 @@ def build_demo(pipeline: Pipeline, transcriber=None):
         send.click(respond, inputs, outputs, api_visibility="private")
         clear.click(lambda: ([], []), None, [chat, state], api_visibility="private")
         gr.api(ask, api_name="ask")
+        if background is not None:
+            preparing = gr.Markdown(elem_id="preparing")
+            gr.Timer(3).tick(lambda: _markdown_text(background.status()), None, preparing, api_visibility="private",
+                             show_progress="hidden")
     return demo
 
 
 def launch(pipeline: Pipeline, host: str = "127.0.0.1", port: int = 7860, share: bool = False,
-           auth: tuple[str, str] | None = None, block: bool = True, transcriber=None):
-    """Serve the chat for a loaded pipeline; with `block=False` return the running app at once."""
-    demo = build_demo(pipeline, transcriber)
+           auth: tuple[str, str] | None = None, block: bool = True, transcriber=None, prepare: bool = False):
+    """Serve the chat for a loaded pipeline; with `block=False` return the running app at once. With `prepare`,
+    long transcripts are prepared in the background (`rag.prepare.Background`)."""
+    from rag.prepare import Background
+
+    background = Background(pipeline).start() if prepare else None
+    demo = build_demo(pipeline, transcriber, background)
     # One answer model instance: answer one question at a time, queue the rest (position shown to users).
     demo.queue(default_concurrency_limit=pipeline.settings.answers_at_once, max_size=64)
     print(f"Serving on http://{host}:{port}", file=sys.stderr, flush=True)
@@ -278,4 +290,4 @@ def serve(settings: Settings, host: str = "127.0.0.1", port: int = 7860, share: 
     loader.join()
     if failed:
         raise failed[0]
-    launch(pipeline, host, port, share, auth, block=True, transcriber=transcriber)
+    launch(pipeline, host, port, share, auth, block=True, transcriber=transcriber, prepare=True)

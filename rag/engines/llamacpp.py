@@ -18,9 +18,6 @@ from __future__ import annotations
 
 import ctypes
 import hashlib
-import json
-import os
-import shutil
 import threading
 from collections import OrderedDict
 from collections.abc import Iterator
@@ -29,12 +26,13 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import ModelError
-from rag.models import PACKAGED, assemble_gguf, say
+from rag.engines.states import StateStore
+from rag.models import PACKAGED, assemble_gguf
 
 SENTINEL = "\u2063QUESTION\u2063"  # an invisible separator: never in a transcript, marks where the suffix starts
+PREFILL_STEP = 2048  # a long prefix is evaluated in steps of this many tokens to report progress (n_batch x 4)
 MIN_STATE_TOKENS = 256  # shorter prefixes are kept in memory only: cheaper to recompute than to store
-STATE_VERSION = 1
-STATE_DISK_BYTES = 1 << 30  # a state is 16-90 MB (by transcript length): a few dozen transcripts' worth
+STATE_DISK_BYTES = 8 << 30  # a state is about 28 KB a token: 80 MB for the seed, 570 MB for an hour-long meeting
 
 
 def gguf_file(spec: str, models_dir: Path) -> Path:
@@ -78,6 +76,7 @@ class LlamaCppLLM:
         self.state_dir = Path(state_dir) if state_dir else None
         self.memory_states = memory_states
         self.state_disk_bytes = state_disk_bytes
+        self._store = StateStore(self.state_dir, state_disk_bytes)
         self._llm = None
         self._formatter = None
         self._model_id = ""
@@ -196,79 +195,20 @@ class LlamaCppLLM:
         while len(states) > self.memory_states:
             states.popitem(last=False)
 
-    def _state_path(self, key: str) -> Path | None:
-        return self.state_dir / key if self.state_dir else None
+    def has_state(self, messages: list[dict], cached_prefix: int) -> bool:
+        """Whether the prefix state of `messages` is ready (in memory or saved): asking with it costs no prefill."""
+        with self._lock:
+            tokens, n = self.prompt_tokens(messages, cached_prefix)
+            key = self._key(tokens[:n])
+            return n > 0 and (key in self._memory(n) or self._store.has(key, self._model_id))
 
-    def _load_from_disk(self, key: str) -> tuple[np.ndarray, bytes] | None:
-        folder = self._state_path(key)
-        if folder is None or not (folder / "meta.json").exists():
-            return None
-        try:
-            meta = json.loads((folder / "meta.json").read_text())
-            tokens = np.load(folder / "tokens.npy", allow_pickle=False)
-            state = (folder / "state.bin").read_bytes()
-        except (OSError, ValueError):
-            return None
-        if (meta.get("version") != STATE_VERSION or meta.get("model") != self._model_id
-                or hashlib.sha256(state).hexdigest() != meta.get("sha256")):
-            say(f"Prompt state {folder} does not match; recomputing it.")
-            return None
-        try:
-            os.utime(folder / "meta.json")  # recently used: the last to be pruned
-        except OSError:
-            pass
-        return tokens, state
-
-    def _save_to_disk(self, key: str, tokens: np.ndarray, state: bytes) -> None:
-        folder = self._state_path(key)
-        if folder is None:
-            return
-        try:
-            tmp = folder.with_name(folder.name + f".tmp{os.getpid()}")
-            tmp.mkdir(parents=True, exist_ok=True)
-            np.save(tmp / "tokens.npy", tokens, allow_pickle=False)
-            (tmp / "state.bin").write_bytes(state)
-            (tmp / "meta.json").write_text(json.dumps({
-                "version": STATE_VERSION, "model": self._model_id, "tokens": int(len(tokens)),
-                "bytes": len(state), "sha256": hashlib.sha256(state).hexdigest()}))
-            if folder.exists():
-                shutil.rmtree(folder, ignore_errors=True)
-            os.replace(tmp, folder)
-        except OSError as exc:  # a read-only or full cache only costs speed: say so, keep answering
-            say(f"Could not save the prompt state in {folder} ({exc}); the next start recomputes it.")
-            return
-        self._prune_disk(keep=folder)
-
-    def _prune_disk(self, keep: Path) -> None:
-        """Delete the least recently used saved states until they fit in `state_disk_bytes` (never `keep`)."""
-        saved = []
-        try:
-            folders = [f for f in self.state_dir.iterdir() if ".tmp" not in f.name]  # not another's half-write
-        except OSError:
-            return
-        for folder in folders:
-            try:
-                used = (folder / "meta.json").stat().st_mtime
-                size = sum(f.stat().st_size for f in folder.iterdir())
-            except OSError:  # not a saved state, or one being replaced: left alone
-                continue
-            saved.append((used, size, folder))
-        total = sum(size for _, size, _ in saved)
-        for _, size, folder in sorted(saved, key=lambda s: s[0]):
-            if total <= self.state_disk_bytes:
-                break
-            if folder == keep:
-                continue
-            shutil.rmtree(folder, ignore_errors=True)
-            total -= size
-
-    def prepare(self, prefix: list[int], save: bool = True) -> str:
+    def prepare(self, prefix: list[int], save: bool = True, progress=None) -> str:
         """Make the context hold `prefix`: already there, from memory, from disk, or evaluated once.
 
         A prefix state is kept in memory; `save` also writes it to disk (worth it for a long prefix, such
         as a whole transcript; a short one, such as a check's instructions, is cheaper to evaluate again
-        after a restart than to store). Returns where the prefix came from ("context", "memory", "disk" or
-        "evaluated").
+        after a restart than to store). `progress(done, total)` is called as the tokens are evaluated. Returns
+        where the prefix came from ("context", "memory", "disk" or "evaluated").
         """
         if self._in_context(prefix):
             self.stats["prefix_in_context"] += 1
@@ -277,7 +217,7 @@ class LlamaCppLLM:
         found = self._memory(len(prefix)).get(key)
         where = "memory"
         if found is None and save:
-            found = self._load_from_disk(key)
+            found = self._store.load(key, self._model_id)
             where = "disk"
         if found is not None:
             self._restore(*found)
@@ -286,26 +226,31 @@ class LlamaCppLLM:
             self.stats[f"prefix_from_{where}"] += 1
             return where
         tokens = np.asarray(prefix, dtype=np.int32)
-        self._evaluate_alone(prefix)
+        self._evaluate_alone(prefix, progress)
         state = self._snapshot()
         self._remember(key, tokens, state)
         if save:
-            self._save_to_disk(key, tokens, state)
+            self._store.save(key, tokens, state, self._model_id)
         self.stats["prefix_evaluated"] += 1
         return "evaluated"
 
-    def _evaluate_alone(self, prefix: list[int]) -> None:
-        """Empty the context and evaluate `prefix` on its own."""
+    def _evaluate_alone(self, prefix: list[int], progress=None) -> None:
+        """Empty the context and evaluate `prefix` on its own (in `PREFILL_STEP`s when `progress` is told)."""
         self._llm.reset()
         self._exact = 0
-        self._llm.eval(prefix)
+        step = PREFILL_STEP if progress else len(prefix) or 1
+        for start in range(0, len(prefix), step):
+            self._llm.eval(prefix[start:start + step])
+            if progress:
+                progress(min(start + step, len(prefix)), len(prefix))
         self._exact = len(prefix)
 
-    def warm(self, messages: list[dict], cached_prefix: int) -> str:
-        """Compute (or restore) the prefix state of `messages` now, before the first question."""
+    def warm(self, messages: list[dict], cached_prefix: int, progress=None) -> str:
+        """Compute (or restore) the prefix state of `messages` now, before the first question (`progress`: see
+        `prepare`)."""
         with self._lock:
             tokens, n = self.prompt_tokens(messages, cached_prefix)
-            return self.prepare(tokens[:n]) if n >= MIN_STATE_TOKENS else "too short to cache"
+            return self.prepare(tokens[:n], progress=progress) if n >= MIN_STATE_TOKENS else "too short to cache"
 
     # --- generation ----------------------------------------------------------------------------
 
