@@ -163,15 +163,23 @@ class Relevance(Check):
         return [Finding(self.name, None, f"the closest cited sentence is {best:.2f} from the question")]
 
 
+_VALUE = re.compile(r"^\W*(?:(?:in|on|at|by|since|until|for)\s+)?(?:when\b|what\s+(?:year|date|day|month|time)\b"
+                    r"|how\s+(?:many|much|long|old|often)\b)", re.I)
+
+
 class Subject(Check):
     """An answer that never names what the question is about, in its own words or in the sentences it cites,
-    answers something else: refused ("vaping" asked, a sentence on "the current generation" cited)."""
+    answers something else: refused ("vaping" asked, a sentence on "the current generation" cited). A question
+    asking for a value (when, how many, how much) is answered by a number or a date, which its answer sentence
+    can pair with the question's words whatever the number was about: there only the cited sentences count
+    ("When did he become CTO?" is not answered by "He started working in AI in 2013")."""
 
     name, doc = "subject", "an answer that never speaks of the question's subject"
 
     def findings(self, answer: Checked) -> list[Finding]:
-        said = " ".join([s.text for s in answer.sentences if s.supported]
-                        + [c.text for s in answer.sentences if s.supported for c in (answer.citations[i] for i in s.citations)])
+        own = [] if _VALUE.match(answer.question) else [s.text for s in answer.sentences if s.supported]
+        said = " ".join(own + [c.text for s in answer.sentences if s.supported
+                               for c in (answer.citations[i] for i in s.citations)])
         if not answer.subject or not said or word_share(set(answer.subject), said) > 0:
             return []
         return [Finding(self.name, None, f"neither it nor its sentences say {', '.join(sorted(answer.subject))}")]

@@ -219,6 +219,19 @@ def test_an_answer_that_never_speaks_of_the_subject_is_refused():
     assert check.findings(_checked("Anything.", "Anything.", "")) == []  # no subject: nothing to check
 
 
+@pytest.mark.parametrize("question, refused", [
+    ("When did Mike become CTO of Facebook?", True),  # the year is about something else
+    ("What did Mike become at Facebook?", False),  # not a value: the answer's own words count
+    ("In what year did he start working in AI?", False),  # the cited sentence says it
+])
+def test_a_value_is_checked_against_what_its_cited_sentence_is_about(question, refused):
+    answer = "Mike Schreer became CTO of Facebook in 2013." if "become" in question else "He started in 2013."
+    cited = "He started working in AI at Facebook in 2013, when the FAIR lab was initiated."
+    checked = replace(_checked(answer, cited, ""), question=question,
+                      subject=subject_words(question, []))
+    assert bool(REGISTRY["subject"].findings(checked)) is refused
+
+
 def test_the_subject_leaves_out_the_frame_and_the_speakers():
     assert subject_words("Summarize the discussion about the remote's colour.", []) == frozenset({"remot", "colour"})
     assert subject_words("What did the Professor think about hiring Fey?", ["Professor B"]) == frozenset({"hire"})
