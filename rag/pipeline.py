@@ -23,6 +23,7 @@ from rag.evidence import Look, neighbour_look, overview_look, search_look, speak
 from rag.finish import finish
 from rag.forms import asked, form_for
 from rag.plan import MAX_QUESTION_CHARS, Plan, check_question, read_question, search_query  # noqa: F401
+from rag.prepare import QUESTION_ROOM
 from rag.prompt import build_messages, number_sentences, whole_messages
 from rag.retriever import Retriever
 from rag.settings import Settings
@@ -95,7 +96,7 @@ class Pipeline:
         if hasattr(self.llm, "load"):
             self.llm.load()
         if self.context_for(None) == "whole" and hasattr(self.llm, "warm"):
-            self.llm.warm(whole_messages("?", self.numbered(None)[0]), 1)
+            self.llm.warm(self.whole_prompt(None), 1)
         self._recall_units()
         return self
 
@@ -122,39 +123,38 @@ class Pipeline:
             self._numbered[source] = number_sentences(self.transcripts_for(source))
         return self._numbered[source]
 
+    def whole_prompt(self, source: str | None) -> list[dict]:
+        """The messages of a whole-transcript question; their first, the numbered transcript, is the cached prefix."""
+        return whole_messages("?", self.numbered(source)[0])
+
     def context_for(self, source: str | None, context: str | None = None) -> str:
         """"whole" when the selected transcripts fit the prompt budget, or fit the context and were prepared
         (`rag.prepare`), or it is asked for; else "retrieve"."""
         context = context or self.settings.context
         if context != "auto":
             return context
-        if self.whole_tokens(source) <= self.settings.whole_max_tokens:
-            return "whole"
-        return "whole" if self.fits_whole(source) and self.prepared(source) else "retrieve"
+        short = self.whole_tokens(source) <= self.settings.whole_max_tokens
+        return "whole" if short or (self.fits_whole(source) and self.prepared(source)) else "retrieve"
 
     def whole_tokens(self, source: str | None) -> int:
         """How many tokens the selected transcripts are, numbered as the model reads them whole."""
         if source not in self._whole_tokens:
-            text = whole_messages("?", self.numbered(source)[0])[0]["content"]
+            text = self.whole_prompt(source)[0]["content"]
             count = getattr(self.llm, "count_tokens", None)
             self._whole_tokens[source] = count(text) if count else len(text) // 3
         return self._whole_tokens[source]
 
     def fits_whole(self, source: str | None) -> bool:
         """Over the prompt budget but within the context window: worth preparing (`rag.prepare`)."""
-        from rag.prepare import QUESTION_ROOM
-
         room = self.settings.context_tokens - QUESTION_ROOM - self.settings.max_new_tokens
         return self.settings.whole_max_tokens < self.whole_tokens(source) <= room
 
     def prepared(self, source: str | None) -> bool:
         """Whether the whole-transcript state of the selected transcripts is saved (remembered once true)."""
-        if source not in self._prepared:
-            ready = getattr(self.llm, "has_state", None)
-            if not (ready and ready(whole_messages("?", self.numbered(source)[0]), 1)):
-                return False
+        ready = getattr(self.llm, "has_state", lambda *_: False)
+        if source not in self._prepared and ready(self.whole_prompt(source), 1):
             self._prepared.add(source)
-        return True
+        return source in self._prepared
 
     def use_paths(self, paths: tuple[str, ...]) -> None:
         """Switch to another set of transcripts (only new ones are embedded), swapped in at once."""

@@ -48,15 +48,13 @@ def waiting(pipeline) -> list[str]:
 
 def prepare(pipeline, title: str, engine, report=None) -> str:
     """Compute and save the whole-transcript state of one transcript with `engine` (`report(Step)` as it goes)."""
-    from rag.prompt import whole_messages
-
     started = time.perf_counter()
 
     def progress(done: int, total: int) -> None:
         if report:
             report(Step(title, done, total, time.perf_counter() - started))
 
-    return engine.warm(whole_messages("?", pipeline.numbered(title)[0]), 1, progress=progress)
+    return engine.warm(pipeline.whole_prompt(title), 1, progress=progress)
 
 
 class Background:
