@@ -235,10 +235,12 @@ def picks_one(text: str, options: Sequence[str], evidence: str) -> bool:
 
 
 REGISTRY: dict[str, Check] = {c.name: c for c in (Numbers(), Names(), Relevance(), Subject(), Restates())}
-# not a rule object: the support threshold itself, and the refusal before the model is asked when search finds
-# nothing close to the question; both can be switched off by these names too
+# not rule objects: the support threshold itself, the refusal before the model is asked when search finds nothing
+# close to the question, and the quoted moments instead of a refusal; each can be switched off by these names too
 CORE = {"support": "the support check (off: any sentence counts as supported by its closest evidence)",
-        "floor": "refuse before asking when no passage is close to the question"}
+        "floor": "refuse before asking when no passage is close to the question",
+        "moments": "a summary, decision, opinion or reason whose replies were all refused quotes the moments that "
+                   "name its subject (`rag.moments`) instead of refusing"}
 
 
 def active(off: Sequence[str]) -> tuple[Check, ...]:

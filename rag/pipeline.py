@@ -22,6 +22,7 @@ from rag.engines import Generator
 from rag.evidence import Look, neighbour_look, overview_look, search_look, speaker_look, window_look
 from rag.finish import finish
 from rag.forms import asked, form_for
+from rag.moments import quoted_answer
 from rag.plan import MAX_QUESTION_CHARS, Plan, check_question, read_question, search_query  # noqa: F401
 from rag.prepare import QUESTION_ROOM
 from rag.prompt import build_messages, number_sentences, whole_messages
@@ -171,13 +172,8 @@ class Pipeline:
             top_k: int | None = None, retrieval: str | None = None, source: str | None = None,
             context: str | None = None) -> Answer:
         """Answer a question and return the structured, verified answer (per-call overrides optional)."""
-        answer = None
-        for event in self.stream(question, history, id=id, top_k=top_k, retrieval=retrieval, source=source,
-                                 context=context):
-            if isinstance(event, Answer):
-                answer = event
-        assert answer is not None  # stream always ends with an Answer
-        return answer
+        events = self.stream(question, history, id=id, top_k=top_k, retrieval=retrieval, source=source, context=context)
+        return [e for e in events if isinstance(e, Answer)][-1]  # the stream always ends with its Answer
 
     def looks(self, plan: Plan, hits: list[Hit], strategy: str, source: str | None, top_k: int) -> list[Look]:
         """What the model is shown, in the order it is tried: the plan's own look first, then other passages."""
@@ -252,6 +248,9 @@ class Pipeline:
             if not answer.abstained:
                 break
         final = answers[-1] if not answers[-1].abstained else answers[0]
+        if final.abstained and "moments" not in self.settings.checks_off and \
+                (quoted := quoted_answer(plan, looks, final, self.embedder.encode_cached, self.settings.min_evidence_score)):
+            final, attempts = quoted, [*attempts, Attempt("moments", "", "quoted: every reply was refused")]
         timings["total"] = (time.perf_counter() - t0) * 1000
         yield replace(final, timings_ms=timings, trace=replace(final.trace, attempts=tuple(attempts)))
 

@@ -28,7 +28,7 @@ def test_the_registry_holds_the_five_rules_by_name():
     assert list(REGISTRY) == ["numbers", "names", "relevance", "subject", "restates"]
     assert all(name == check.name and check.doc for name, check in REGISTRY.items())
     assert {n for n, c in REGISTRY.items() if c.safety} == {"numbers", "names"}  # what must never be shown
-    assert set(CORE) == {"support", "floor"}
+    assert set(CORE) == {"support", "floor", "moments"}
 
 
 # --- numbers ---

@@ -219,7 +219,7 @@ def test_an_unknown_check_name_is_a_settings_error(settings, off):
 ])
 def test_a_summary_decision_opinion_or_why_question_reads_spread_passages_in_order(scripted_pipeline, settings,
                                                                                       question, form):
-    p = scripted_pipeline("NOT IN TRANSCRIPT", context="retrieve")
+    p = scripted_pipeline("NOT IN TRANSCRIPT", context="retrieve", checks_off=("moments",))  # refused: the look kept
     a = p.ask(question)
     assert a.trace.plan.form == form and form_for(a.trace.plan).spread
     assert a.trace.attempts[0].look == "spread"
@@ -288,7 +288,8 @@ def test_a_speaker_question_reads_the_passages_where_that_speaker_speaks(meeting
 def test_a_speaker_look_follows_the_whole_transcript_when_it_fits(meeting_pipeline):
     p = meeting_pipeline("NOT IN TRANSCRIPT")
     a = p.ask(PROFESSOR)
-    assert [t.look for t in a.trace.attempts] == ["whole", "speaker", "spread"]
+    assert [t.look for t in a.trace.attempts] == ["whole", "speaker", "spread", "moments"]  # 3 calls, then quotes
+    assert a.citations and {c.speaker for c in a.citations} == {"Professor"}
 
 
 def test_a_time_question_reads_the_sentences_of_its_window(scripted_pipeline):
