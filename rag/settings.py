@@ -109,6 +109,9 @@ class Settings:
     history_turns: int = 2
 
     def __post_init__(self) -> None:
+        for name in ("cache_dir", "library_dir", "model_cache"):  # a folder given as text works as one
+            if isinstance(getattr(self, name), str):
+                object.__setattr__(self, name, Path(getattr(self, name)).expanduser())
         self.validate()
 
     def with_(self, **changes) -> Settings:

@@ -44,3 +44,10 @@ def test_the_context_window_and_the_whole_budget_come_from_the_environment(tmp_p
     assert (s.context_tokens, s.whole_max_tokens) == (22528, 4000)
     with pytest.raises(SettingsError, match="TRANSCRIPT_RAG_CONTEXT_TOKENS must be a whole number"):
         Settings.from_env({"TRANSCRIPT_RAG_CONTEXT_TOKENS": "20k"}, library_dir=tmp_path)
+
+
+def test_folders_given_as_text_are_paths(tmp_path):
+    s = Settings.from_env({}, paths=("a.txt",), cache_dir=str(tmp_path / "c"), library_dir=str(tmp_path / "l"),
+                          model_cache=str(tmp_path / "m"))
+    assert s.index_dir == tmp_path / "c" / "index" and s.models_dir == tmp_path / "m"
+    assert s.library_dir == tmp_path / "l"
