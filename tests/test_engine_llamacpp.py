@@ -82,3 +82,50 @@ def test_a_prefix_evaluated_in_steps_with_progress_answers_as_if_evaluated_at_on
     assert again.has_state(messages, 1)  # saved: another engine (a restart, the answering one) finds it
     assert "".join(again.generate(messages, cached_prefix=1)) == at_once
     assert again.stats["prefix_from_disk"] == 1
+
+
+COPY = [{"role": "user", "content": "Repeat this sentence exactly, and nothing else: Gigascale invests in companies "
+                                    "utilizing technology to combat climate change, from batteries to grids."}]
+
+
+def _counting_batches(monkeypatch) -> list[int]:
+    """Record how many tokens each batch of the greedy loop evaluates (`rag.engines.lookup._decode`)."""
+    import rag.engines.lookup as lookup
+
+    sizes: list[int] = []
+    decode = lookup._decode
+
+    def counted(llm, batch, tokens, n_vocab):
+        sizes.append(len(tokens))
+        return decode(llm, batch, tokens, n_vocab)
+
+    monkeypatch.setattr(lookup, "_decode", counted)
+    return sizes
+
+
+def test_without_guessing_the_greedy_loop_gives_llama_cpps_own_greedy_reply(llm, monkeypatch):
+    tokens, _ = llm.prompt_tokens(COPY)
+    llm._llm.reset()
+    ours = _greedy_reply(llm, COPY, 0)
+    llm._llm.reset()
+    theirs = "".join(c["choices"][0]["text"] for c in llm._llm.create_completion(
+        tokens, max_tokens=llm.max_new_tokens, temperature=0.0, top_k=1, repeat_penalty=1.0, stream=True))
+    assert ours == theirs and "climate change" in ours
+
+
+def _greedy_reply(llm, messages, draft_max: int) -> str:
+    saved = llm.draft_max
+    llm.draft_max = draft_max
+    try:
+        return "".join(llm.generate(messages))
+    finally:
+        llm.draft_max = saved
+
+
+def test_a_copied_reply_is_guessed_from_the_prompt_in_few_batches(llm, monkeypatch):
+    plain = _greedy_reply(llm, COPY, 0)
+    sizes = _counting_batches(monkeypatch)
+    guessed = _greedy_reply(llm, COPY, 8)
+    assert guessed == plain  # a copy: every guess is the model's own choice
+    assert max(sizes) > 1 and len(sizes) < len(llm._llm.tokenize(plain.encode(), add_bos=False)) / 2
+    assert _greedy_reply(llm, COPY, 8) == guessed  # the forgotten guesses left nothing behind in the context
