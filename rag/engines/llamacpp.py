@@ -16,7 +16,6 @@ prompt gives slightly different numbers: with greedy decoding, sometimes a diffe
 
 from __future__ import annotations
 
-import codecs
 import ctypes
 import hashlib
 import threading
@@ -27,7 +26,6 @@ from pathlib import Path
 import numpy as np
 
 from rag.errors import ModelError
-from rag.engines.lookup import DRAFT_MAX, greedy
 from rag.engines.states import StateStore
 from rag.models import PACKAGED, assemble_gguf
 
@@ -65,12 +63,11 @@ class LlamaCppLLM:
         state_dir: where prefix states are saved (None: memory only).
         memory_states: how many prefix states to keep in memory.
         state_disk_bytes: the most the saved states may take on disk; the least recently used go first.
-        draft_max: tokens guessed ahead from the context at each step (`rag.engines.lookup`; 0: none).
     """
 
     def __init__(self, model: str, models_dir: Path, max_new_tokens: int = 160, threads: int = 2,
                  n_ctx: int = 8192, state_dir: Path | None = None, memory_states: int = 4,
-                 state_disk_bytes: int = STATE_DISK_BYTES, draft_max: int = DRAFT_MAX):
+                 state_disk_bytes: int = STATE_DISK_BYTES):
         self.model = model
         self.models_dir = Path(models_dir)
         self.max_new_tokens = max_new_tokens
@@ -79,7 +76,6 @@ class LlamaCppLLM:
         self.state_dir = Path(state_dir) if state_dir else None
         self.memory_states = memory_states
         self.state_disk_bytes = state_disk_bytes
-        self.draft_max = draft_max
         self._store = StateStore(self.state_dir, state_disk_bytes)
         self._llm = None
         self._formatter = None
@@ -276,11 +272,10 @@ class LlamaCppLLM:
                     self._exact = 0
                 # reuse the prefix and nothing after it: the rest of the prompt is evaluated in one go
                 self._llm.n_tokens = n_prefix
-                text = codecs.getincrementaldecoder("utf-8")(errors="replace")  # a character may span tokens
-                for token in greedy(self._llm, tokens[n_prefix:], self.max_new_tokens, self.draft_max):
-                    if piece := text.decode(self._llm.detokenize([token])):
-                        yield piece
-                if piece := text.decode(b"", final=True):
-                    yield piece
+                for chunk in self._llm.create_completion(tokens, max_tokens=self.max_new_tokens, temperature=0.0,
+                                                         top_k=1, repeat_penalty=1.0, stream=True):
+                    text = chunk["choices"][0]["text"]
+                    if text:
+                        yield text
             except (RuntimeError, ValueError) as exc:
                 raise ModelError(f"generation failed: {exc}") from None
