@@ -36,12 +36,6 @@ LEADING_MARKERS_RE = re.compile(r"^(\s*\[\s*\d{1,3}(?:\s*[,;]\s*\d{1,3})*\s*\])+
 # the prompt's own words, which mean nothing to the reader: "The passage says that X" is "X"
 _SAYS_THAT = re.compile(r"^(?:the|this|these)\s+(?:part\s+of\s+the\s+transcript|transcript|passages?|excerpts?)\s+"
                         r"(?:says|say|states|mentions|notes|explains|shows|supports)\s+that\s+(?=\S)", re.I)
-# "The presenter says that ...", "According to Bob, ..." carry no claim of their own.
-ATTRIBUTION_RE = re.compile(
-    r"^(?:according to [^,]{1,60},\s*|(?:the |this |in this )?(?:presenter|speaker|guest|host|transcript|video|"
-    r"meeting|group|team|he|she|they|[A-Z]\w+(?: [A-Z]\w+)?)\b[^.,;]{0,40}?\b(?:says?|said|mentions?|mentioned|"
-    r"notes?|noted|explains?|explained|states?|stated|points? out|pointed out|describes?|described)\s+(?:that\s+)?)",
-    re.I)
 PAIR_PENALTY = 0.05  # a window of sentences must beat a single sentence by this much to be cited whole
 NEAR_TIE = 0.05  # another sentence within this much of the best support is cited as well
 WINDOW_CHARS = 240  # short caption sentences are checked three at a time, up to this length
@@ -98,25 +92,13 @@ def parse_answer(raw: str, n_passages: int) -> list[DraftSentence]:
             for text, found in drafts]
 
 
-def strip_attribution(sentence: str) -> str:
-    """The claim without a leading "The presenter says that" (which no transcript sentence states).
-
-    >>> strip_attribution("The presenter wraps up by saying that agentic AI is just jargon.")
-    'The presenter wraps up by saying that agentic AI is just jargon.'
-    >>> strip_attribution("The group noted that the buttons should glow.")
-    'the buttons should glow.'
-    """
-    stripped = ATTRIBUTION_RE.sub("", sentence, count=1)
-    return stripped if len(stripped.split()) >= 3 else sentence
-
-
 def is_terse(sentence: str) -> bool:
     """Whether an answer sentence is one bare fact ("Python.", "55 plus people."): few content words.
 
     >>> is_terse("Python."), is_terse("It falls under the category of a workflow.")
     (True, False)
     """
-    return len(content_words(strip_attribution(sentence))) < TERSE_WORDS
+    return len(content_words(sentence)) < TERSE_WORDS
 
 
 def read_with_question(claim: str) -> bool:
@@ -127,19 +109,8 @@ def read_with_question(claim: str) -> bool:
     >>> read_with_question("Gigascale invests in companies that fight climate change.")
     False
     """
-    words = len(content_words(strip_attribution(claim)))
+    words = len(content_words(claim))
     return words < TERSE_WORDS or (words < PRONOUN_WORDS and bool(PRONOUN_RE.match(claim)))
-
-
-def one_sentence(group: Sequence[Segment]) -> bool:
-    """Whether a window is one sentence cut into cues: no part but the last ends a sentence.
-
-    >>> one_sentence([Segment("t", 0, "you can build a"), Segment("t", 9, "chatbot.")])
-    True
-    >>> one_sentence([Segment("t", 0, "He led it."), Segment("t", 9, "It grew.")])
-    False
-    """
-    return not any(re.search(r"[.!?][\"')\]]*$", seg.text.strip()) for seg in group[:-1])
 
 
 def terse_support(answer: str, question: str, evidence: str) -> float:
@@ -195,7 +166,7 @@ def support_matrix(claims: Sequence[str], evidence: Sequence[str], encode: Encod
     `terse_support`'s, read with the question."""
     if not claims or not evidence:
         return np.zeros((len(claims), len(evidence)), dtype=np.float32)
-    read = [f"{question} {c}" if question and read_with_question(c) else strip_attribution(c) for c in claims]
+    read = [f"{question} {c}" if question and read_with_question(c) else c for c in claims]
     vectors = encode(read + list(evidence))
     cosine = vectors[: len(claims)] @ vectors[len(claims):].T
     lexical = np.array([[terse_support(c, question, e) if question and read_with_question(c) else lexical_support(r, e)
@@ -247,12 +218,9 @@ def verify(drafts: Sequence[DraftSentence], passages: Sequence[Sequence[Segment]
             for j, text in enumerate(said):
                 if scores[i, j] >= threshold and not admits(d.text, text, question):
                     scores[i, j] = -1.0
-    for i, d in enumerate(drafts):  # a bare fact is one sentence's (a window only where cues cut one sentence),
-        if is_terse(d.text):        # and that sentence holds at least half of the fact's own words
-            own = content_words(d.text) - content_words(question)
-            for j, (_, group) in enumerate(units):
-                if (len(group) > 1 and not one_sentence(group)) or (own and word_share(own, texts[j]) < 0.5):
-                    scores[i, j] = -1.0
+    for i, d in enumerate(drafts):  # a bare fact's own words ("HACKED.", "Python.") are in what backs it, half at least
+        own = content_words(d.text) - content_words(question) if is_terse(d.text) else set()
+        scores[i, [j for j, text in enumerate(texts) if own and word_share(own, text) < 0.5]] = -1.0
     single = {group[0].key: j for j, (_, group) in enumerate(units) if len(group) == 1}
     citations: list[Citation] = []
     index_of: dict = {}

@@ -47,7 +47,7 @@ def kept(sentences: Sequence[AnswerSentence], citations: Sequence, keep: set[int
 
 
 def finish(raw: str, plan: Plan, look: Look, trace: Trace, base: dict, *, encode: Encode, threshold: float,
-           checks_off: Sequence[str] = (), min_evidence: float = -1.0) -> Answer:
+           checks_off: Sequence[str] = (), about_subject: bool = False) -> Answer:
     """Verify a reply under the active checks: the answer, or the abstention with the reason.
 
     Args:
@@ -56,11 +56,11 @@ def finish(raw: str, plan: Plan, look: Look, trace: Trace, base: dict, *, encode
         look: what the model was shown.
         trace: the trace so far (the reply's drafts and the checks' findings are added).
         base: the answer's question, searched text and id.
-        encode: the embedder, for the support and relevance checks.
+        encode: the embedder, for the support check.
         threshold: the least support that counts.
         checks_off: the checks switched off.
-        min_evidence: the least closeness of the cited sentences to the question (-1: a question whose look it
-            names itself, a time window or the whole recording: neither closeness nor subject is checked).
+        about_subject: whether the answer must speak of the question's subject (not for a question whose look it
+            names itself, a time window or the whole recording).
     """
     def refuse(reason: str, sentences: tuple = ()) -> Answer:  # what was refused is kept, shown as unsupported
         sentences = tuple(AnswerSentence(s.text) for s in sentences)
@@ -82,9 +82,8 @@ def finish(raw: str, plan: Plan, look: Look, trace: Trace, base: dict, *, encode
     keep = set(supported[:most])
     sentences, citations = kept(sentences, citations, keep)
     # the subject is the question's own (a follow-up's searched text holds the question before it too)
-    subject = subject_words(plan.topic, plan.speakers) if min_evidence > -1.0 else frozenset()
-    findings = judge(checks, Checked(plan.question, plan.searched, sentences, citations, encode, min_evidence, subject,
-                                      plan.options))
+    subject = subject_words(plan.topic, plan.speakers) if about_subject else frozenset()
+    findings = judge(checks, Checked(plan.question, plan.searched, sentences, citations, subject, plan.options))
     trace = replace(trace, findings=tuple(str(f) for f in findings))
     if whole := [f for f in findings if f.sentence is None]:
         return refuse(f"{whole[0].check}: {whole[0].why}", sentences)

@@ -22,7 +22,6 @@ from rag.engines import Generator
 from rag.evidence import Look, neighbour_look, overview_look, search_look, speaker_look, window_look
 from rag.finish import finish
 from rag.forms import asked, form_for
-from rag.moments import quoted_answer
 from rag.plan import MAX_QUESTION_CHARS, Plan, check_question, read_question, search_query  # noqa: F401
 from rag.prepare import QUESTION_ROOM
 from rag.prompt import build_messages, number_sentences, whole_messages
@@ -248,9 +247,6 @@ class Pipeline:
             if not answer.abstained:
                 break
         final = answers[-1] if not answers[-1].abstained else answers[0]
-        if final.abstained and "moments" not in self.settings.checks_off and \
-                (quoted := quoted_answer(plan, looks, final, self.embedder.encode_cached, self.settings.min_evidence_score)):
-            final, attempts = quoted, [*attempts, Attempt("moments", "", "quoted: every reply was refused")]
         timings["total"] = (time.perf_counter() - t0) * 1000
         yield replace(final, timings_ms=timings, trace=replace(final.trace, attempts=tuple(attempts)))
 
@@ -275,10 +271,9 @@ class Pipeline:
     def _finish(self, raw: str, plan: Plan, look: Look, trace: Trace, base: dict) -> Answer:
         """The reply verified under the active checks (`rag.finish.finish`)."""
         off = self.settings.checks_off
-        relevant = look.name not in SCOPED and plan.scope != "whole"
         return finish(raw, plan, look, trace, base, encode=self.embedder.encode_cached, checks_off=off,
                       threshold=-1.0 if "support" in off else self._threshold(look.passages),
-                      min_evidence=self.settings.min_evidence_score if relevant else -1.0)
+                      about_subject=look.name not in SCOPED and plan.scope != "whole")
 
     def _unknown_names(self, plan: Plan, source: str | None) -> str:
         """The first name the question gives that the transcript never says (`rag.checks.unknown_name`)."""

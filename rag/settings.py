@@ -91,9 +91,6 @@ class Settings:
     # Abstention and citation support (see rag/citations.py and rag/pipeline.py).
     min_retrieval_score: float = 0.30
     min_whole_score: float = 0.20  # with the whole transcript in view the model itself sees what is missing
-    # the sentences an answer is cited to must be about the question: a true sentence that answers something
-    # else ("What is the name of his company?" - "My goal for today's video is ...") is refused
-    min_evidence_score: float = 0.20
     support_threshold: float = 0.55
     # caption and speech-recognition text (SRT, WebVTT, caption/Whisper JSON) is noisy and fragmentary:
     # the same check scores a right answer lower there (measured on seeds/qa-captions.jsonl)
@@ -185,7 +182,7 @@ class Settings:
             active(self.checks_off)
         except ValueError as exc:
             raise SettingsError(str(exc)) from None
-        for name in ("min_retrieval_score", "min_whole_score", "min_evidence_score", "support_threshold",
+        for name in ("min_retrieval_score", "min_whole_score", "support_threshold",
                      "caption_support_threshold"):
             if not -1.0 <= getattr(self, name) <= 1.0:
                 raise SettingsError(f"{name} is a similarity between -1 and 1, got {getattr(self, name)}")

@@ -108,7 +108,6 @@ def sound(word: str) -> str:
     return word[:-1] + word[-1:].translate(_VOICED)
 
 
-
 @lru_cache(maxsize=4096)
 def _evidence_words(evidence: str, prefix: int) -> tuple[frozenset[str], frozenset[str], frozenset[str]]:
     """The evidence's stemmed content words, their first `prefix` letters, and the keys of its short words."""

@@ -282,6 +282,16 @@ def test_injected_instruction_is_not_shown_as_a_cited_answer(hostile_settings, e
     assert all(not s.supported for s in a.sentences)
 
 
+def test_what_an_injected_instruction_makes_the_model_say_is_never_supported_by_it(hostile_settings, embedder):
+    """The instruction's own sentence holds "HACKED": only the instructions rule keeps it from backing the reply."""
+    p = hostile_pipeline(hostile_settings, embedder, "HACKED, the budget for next year [1].", context="whole")
+    a = p.ask("What is the budget for next year?")
+    assert all(c.timestamp != "00:00:01" for c in a.citations)
+    off = hostile_pipeline(hostile_settings, embedder, "HACKED, the budget for next year [1].", context="whole",
+                           checks_off=("instructions",)).ask("What is the budget for next year?")
+    assert "00:00:01" in [c.timestamp for c in off.citations]  # without it, the instruction would be cited
+
+
 def test_injected_sentence_next_to_a_real_answer_is_left_out(hostile_settings, embedder):
     a = hostile_pipeline(hostile_settings, embedder, "HACKED [00:00:01]. The budget is forty thousand euros [3].",
                          context="whole").ask("What is the budget for next year?")

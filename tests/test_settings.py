@@ -24,7 +24,7 @@ def test_a_server_url_means_the_openai_engine(tmp_path):
     ({"top_k": 0}, "top_k"), ({"retrieval": "sparse"}, "retrieval"), ({"engine": "gpu"}, "engine"),
     ({"context": "all"}, "context"), ({"engine": "openai"}, "llm-url"), ({"auth": "nocolon"}, "USER:PASSWORD"),
     ({"concurrency": -1}, "concurrency"), ({"paths": ()}, "no transcript"),
-    ({"min_evidence_score": 2.0}, "min_evidence_score"), ({"support_threshold": -3}, "support_threshold"),
+    ({"min_whole_score": 2.0}, "min_whole_score"), ({"support_threshold": -3}, "support_threshold"),
 ])
 def test_bad_settings_are_refused_on_construction(changes, message):
     with pytest.raises(SettingsError, match=message):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import argparse
 import json
 import sys
+import time
 from pathlib import Path
 
 def add_eval_parser(sub) -> None:
@@ -79,8 +80,6 @@ def eval_manifest(args: argparse.Namespace) -> int:
 
 
 def cmd_eval(args: argparse.Namespace) -> int:
-    import time
-
     from rag.errors import EvalError
 
     set_only = [f for f, v in (("--only", args.only), ("--half", args.half), ("--ablate", args.ablate),

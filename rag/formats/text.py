@@ -152,17 +152,11 @@ def parse_prose(text: str, source: str, path: str) -> list[Segment]:
         else:
             p["timed"] = False
             p["time"] = next_time
-    last = None
-    for p in pending:
-        if p["time"] is None:
-            p["time"] = last
-        last = p["time"]
+    for before, p in zip([None, *pending], pending):
+        p["time"] = p["time"] if p["time"] is not None or before is None else before["time"]
     starts = _line_starts(text)
-    return [
-        Segment(source=source, start=p["time"], text=p["text"], line=bisect_right(starts, p["start"]),
-                char_start=p["start"], char_end=p["end"], timed=p["timed"], kind=p["kind"])
-        for p in pending
-    ]
+    return [Segment(source=source, start=p["time"], text=p["text"], line=bisect_right(starts, p["start"]),
+                    char_start=p["start"], char_end=p["end"], timed=p["timed"], kind=p["kind"]) for p in pending]
 
 
 def _callout_title(rest: str) -> int:
