@@ -65,12 +65,11 @@ def form_for(plan: Plan) -> Form:
     return FORM_TABLE[plan.form]
 
 
-def asked(plan: Plan, cite: bool = True) -> str:
-    """The question as the model is asked it: the question, then the form's instruction and (unless the
-    instructions before the transcript already give it: `cite=False`) the citation rule.
+def asked(plan: Plan) -> str:
+    """The question as the model is asked it: the question, then the form's instruction and the citation rule.
 
     >>> from rag.plan import Plan
     >>> asked(Plan("Who led FAIR?", "Who led FAIR?", "fact", "topic", "Who led FAIR?"))
     'Who led FAIR? Answer in one short sentence, or two if the question asks two things. End each sentence with the number of the passage or sentence it comes from in square brackets, like [2].'
     """
-    return f"{plan.question} {form_for(plan).instruction(plan)}" + (f" {CITE}" if cite else "")
+    return f"{plan.question} {form_for(plan).instruction(plan)} {CITE}"

@@ -283,7 +283,7 @@ class Pipeline:
 
     def _messages(self, plan: Plan, look: Look, source: str | None, history: list) -> list[dict]:
         if look.name == "whole":
-            return whole_messages(asked(plan, cite=False), self.numbered(source)[0], history)  # cited in its system
+            return whole_messages(asked(plan), self.numbered(source)[0], history)
         return build_messages(asked(plan), look.passages, history, scope=look.scope)
 
     def _threshold(self, passages: tuple) -> float:
