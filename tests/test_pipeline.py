@@ -541,17 +541,3 @@ def test_a_follow_up_is_judged_by_its_own_subject(scripted_pipeline):
     assert subject_words("How long was Mike CTO at Facebook?", ()) == frozenset()  # "how long" frames it
     assert "befor" not in subject_words("Why is that?", ())
 
-
-def test_the_citation_rule_is_given_once_where_the_model_reads_it(scripted_pipeline):
-    """Whole: in the system message before the transcript (the cached prefix), not again after the question, whose
-    tokens are processed at every question; retrieve: after the question."""
-    from rag.forms import CITE
-    from rag.prompt import WHOLE_SYSTEM
-
-    whole = scripted_pipeline("NOT IN TRANSCRIPT", context="whole", max_calls=1)
-    whole.ask("What does Gigascale invest in?")
-    system, question = whole.llm.prompts[0][0]["content"], whole.llm.prompts[0][-1]["content"]
-    assert system.startswith(WHOLE_SYSTEM) and "square brackets" in WHOLE_SYSTEM and CITE not in question
-    retrieve = scripted_pipeline("NOT IN TRANSCRIPT", context="retrieve", max_calls=1)
-    retrieve.ask("What does Gigascale invest in?")
-    assert retrieve.llm.prompts[0][-1]["content"].endswith(CITE)
