@@ -73,8 +73,9 @@ class Numbers(Check):
         return numbers(claim) <= numbers(evidence) | numbers(question)
 
 
-_ORDERS = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:previous|prior|above|"
-                     r"earlier|former)?\s*(?:instructions?|prompts?|rules)\b|\bsystem\s+prompt\b|\byou\s+are\s+now\b", re.I)
+_ORDERS = re.compile(r"\b(?:ignore|disregard|forget)\s+(?:all\s+|any\s+)?(?:the\s+|your\s+)?(?:(?:previous|prior|above|"
+                     r"earlier)\s+(?:instructions?|prompts?|rules)|instructions?|prompts?)\b|\bsystem\s+prompt\b"
+                     r"|\byou\s+are\s+now\b", re.I)
 
 
 class Instructions(Check):
