@@ -39,7 +39,6 @@ class Checked:
     """A verified answer as the answer rules read it."""
 
     question: str
-    searched: str
     sentences: tuple[AnswerSentence, ...]
     citations: tuple[Citation, ...]
     subject: frozenset[str] = frozenset()

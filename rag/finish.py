@@ -83,7 +83,7 @@ def finish(raw: str, plan: Plan, look: Look, trace: Trace, base: dict, *, encode
     sentences, citations = kept(sentences, citations, keep)
     # the subject is the question's own (a follow-up's searched text holds the question before it too)
     subject = subject_words(plan.topic, plan.speakers) if about_subject else frozenset()
-    findings = judge(checks, Checked(plan.question, plan.searched, sentences, citations, subject, plan.options))
+    findings = judge(checks, Checked(plan.question, sentences, citations, subject, plan.options))
     trace = replace(trace, findings=tuple(str(f) for f in findings))
     if whole := [f for f in findings if f.sentence is None]:
         return refuse(f"{whole[0].check}: {whole[0].why}", sentences)

@@ -20,7 +20,7 @@ SERVERS = Citation("00:21:20", 1280.0, "talk", "At Meta, the company transitione
 
 def checked(question: str, *sentences: tuple[str, tuple[int, ...]], citations=(VENTURE,)) -> Checked:
     said = tuple(AnswerSentence(text, cites, bool(cites)) for text, cites in sentences)
-    return Checked(question, question, said, tuple(citations))
+    return Checked(question, said, tuple(citations))
 
 
 def test_the_registry_holds_the_five_rules_by_name():
@@ -193,7 +193,7 @@ def test_an_answer_about_a_name_the_transcript_never_says_is_not_shown(settings,
 def _checked(answer: str, cited: str, subject: str) -> Checked:
     from rag.answer import AnswerSentence, Citation
 
-    return Checked("q?", "q?", (AnswerSentence(answer, (0,), True),), (Citation("00:00:01", 1.0, "t", cited),),
+    return Checked("q?", (AnswerSentence(answer, (0,), True),), (Citation("00:00:01", 1.0, "t", cited),),
                    frozenset(content_words(subject)))
 
 
